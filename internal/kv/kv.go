@@ -10,8 +10,11 @@ import (
 )
 
 // Store is the KV contract. Keys are plain strings; implementations may add a
-// namespace prefix. A ttl of 0 means the entry does not expire.
-// Missing keys are not errors: Get and Take report ok=false.
+// namespace prefix. A ttl of 0 means the entry does not expire; a negative ttl
+// is an errs.Invalid error. Missing keys are not errors: Get and Take report
+// ok=false. Values are copied in both directions, so callers may reuse or
+// mutate the slices they pass and receive. Implementations are safe for
+// concurrent use; kvtest checks all of this.
 type Store interface {
 	// Get returns the value stored under key.
 	Get(ctx context.Context, key string) (value []byte, ok bool, err error)
@@ -26,7 +29,10 @@ type Store interface {
 	Delete(ctx context.Context, keys ...string) error
 	// Incr adds one to the counter under key and returns the new value. The ttl
 	// applies from the moment the counter is created and is not extended.
+	// Counters are decimal text, so Get reads them and Set can seed them; an
+	// existing key keeps whatever ttl it had. Incr of a value that is not a
+	// decimal int64, or that would overflow, is an errs.Invalid error.
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
-	// Close releases resources.
+	// Close releases resources. The store must not be used afterwards.
 	Close() error
 }
