@@ -1,0 +1,110 @@
+// Package account owns users and groups as the people using the site see
+// them: sign-up, sign-in sessions and tokens, profiles, preferences, avatars
+// and capacity. Every method that acts for someone takes the acting user.
+package account
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/stratus-drive/stratus/internal/auth"
+	"github.com/stratus-drive/stratus/internal/captcha"
+	"github.com/stratus-drive/stratus/internal/drive"
+	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/hashid"
+	"github.com/stratus-drive/stratus/internal/kv"
+	"github.com/stratus-drive/stratus/internal/setting"
+	"github.com/stratus-drive/stratus/internal/store"
+)
+
+// Conditions that Cloudreve gives their own codes.
+var (
+	ErrInvalidCredentials = errs.NewSentinel(errs.Unauthenticated, "wrong e-mail or password")
+	ErrUserBanned         = errs.NewSentinel(errs.Permission, "account is banned")
+	ErrUserNotActivated   = errs.NewSentinel(errs.Permission, "account is not activated")
+	ErrRegisterDisabled   = errs.NewSentinel(errs.Unsupported, "registration is disabled")
+	ErrEmailExists        = errs.NewSentinel(errs.Exist, "e-mail already in use")
+	ErrEmailInactive      = errs.NewSentinel(errs.Exist, "account exists but is not activated")
+	ErrEmailDomainBanned  = errs.NewSentinel(errs.Permission, "e-mail provider not allowed")
+	ErrUserNotFound       = errs.NewSentinel(errs.NotExist, "user not found")
+	ErrIncorrectPassword  = errs.NewSentinel(errs.Unauthenticated, "current password is incorrect")
+	ErrTwoFactorIncorrect = errs.NewSentinel(errs.Unauthenticated, "2FA code is incorrect")
+	ErrTwoFactorSession   = errs.NewSentinel(errs.NotExist, "sign-in session not found or expired")
+	ErrTwoFactorNotInit   = errs.NewSentinel(errs.Internal, "no pending 2FA secret")
+	ErrAvatarTooLarge     = errs.NewSentinel(errs.TooLarge, "avatar image too large")
+	ErrNotSignedIn        = errs.NewSentinel(errs.Unauthenticated, "login required")
+)
+
+// Service implements account operations.
+type Service struct {
+	db        *store.DB
+	settings  *setting.Service
+	kv        kv.Store
+	tokens    *auth.Tokens
+	captcha   *captcha.Service
+	ids       *hashid.Codec
+	log       *slog.Logger
+	avatarDir string
+	now       func() time.Time
+	limits    Limits
+}
+
+// Limits are the sign-in throttles. A stranger hammering one account can
+// only delay its owner by Window; an address that fails too often is paused.
+type Limits struct {
+	PerAccount int           // failed sign-ins per account per Window
+	PerIP      int           // failed sign-ins per client address per Window
+	Window     time.Duration // counting window
+}
+
+// DefaultLimits are used unless a test overrides them.
+var DefaultLimits = Limits{PerAccount: 10, PerIP: 50, Window: time.Minute}
+
+// Deps are the collaborators of the service.
+type Deps struct {
+	DB       *store.DB
+	Settings *setting.Service
+	KV       kv.Store
+	IDs      *hashid.Codec
+	Log      *slog.Logger
+	DataDir  string
+	HTTP     *http.Client // for captcha verifiers and Gravatar-free avatars
+	Now      func() time.Time
+	Limits   Limits
+}
+
+// New builds the service.
+func New(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Limits == (Limits{}) {
+		d.Limits = DefaultLimits
+	}
+	if d.HTTP == nil {
+		d.HTTP = &http.Client{Timeout: 10 * time.Second}
+	}
+	s := &Service{db: d.DB, settings: d.Settings, kv: d.KV, ids: d.IDs, log: d.Log,
+		now: d.Now, limits: d.Limits}
+	s.tokens = auth.NewTokens(d.KV, d.Settings.SecretKey, d.Now)
+	s.captcha = captcha.New(d.KV, d.HTTP)
+	s.avatarDir = d.DataDir
+	return s
+}
+
+// withGroup loads u's group.
+func (s *Service) withGroup(ctx context.Context, u *drive.User) (*drive.User, error) {
+	g, err := s.db.Group(ctx, u.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	u.Group = g
+	return u, nil
+}
+
+// Anonymous returns the signed-out user with the anonymous group loaded.
+func (s *Service) Anonymous(ctx context.Context) (*drive.User, error) {
+	return s.withGroup(ctx, &drive.User{ID: drive.AnonymousUserID, GroupID: drive.AnonymousGroupID})
+}

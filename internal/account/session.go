@@ -1,0 +1,295 @@
+package account
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stratus-drive/stratus/internal/auth"
+	"github.com/stratus-drive/stratus/internal/captcha"
+	"github.com/stratus-drive/stratus/internal/drive"
+	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/hashid"
+)
+
+// Login is a finished sign-in: the user with its group and a token pair.
+type Login struct {
+	User  *drive.User
+	Token auth.Pair
+}
+
+// SignInResult is either a Login or, for accounts with 2FA, the ID of the
+// pending 2FA session.
+type SignInResult struct {
+	Login            *Login
+	TwoFactorSession string
+}
+
+// PrepareResult tells the sign-in page which methods an account has.
+type PrepareResult struct {
+	WebAuthnEnabled bool `json:"webauthn_enabled"`
+	PasswordEnabled bool `json:"password_enabled"`
+}
+
+// CaptchaAnswer is what a client sends with a captcha-protected request.
+type CaptchaAnswer struct {
+	Captcha string
+	Ticket  string
+}
+
+const twoFactorTTL = 600 * time.Second
+
+// Prepare reports the sign-in methods of the account with email.
+func (s *Service) Prepare(ctx context.Context, email string) (PrepareResult, error) {
+	const op = "account.Prepare"
+	u, err := s.db.UserByEmail(ctx, normalizeEmail(email))
+	if err != nil {
+		return PrepareResult{}, errs.E(op, err)
+	}
+	// Passkeys arrive with their own issue; until then no account has one.
+	return PrepareResult{PasswordEnabled: u.Password != ""}, nil
+}
+
+// NewCaptcha issues an image captcha challenge.
+func (s *Service) NewCaptcha(ctx context.Context) (captcha.Challenge, error) {
+	return s.captcha.Generate(ctx, s.captchaSettings())
+}
+
+func (s *Service) checkCaptcha(ctx context.Context, setting string, a CaptchaAnswer) error {
+	if !s.settings.Bool(setting) {
+		return nil
+	}
+	return s.captcha.Verify(ctx, s.captchaSettings(), a.Captcha, a.Ticket)
+}
+
+// SignIn verifies an e-mail and password. Failures are counted per account
+// and per client address; past the limit further attempts are refused
+// until the window passes, whether or not the password is right.
+func (s *Service) SignIn(ctx context.Context, clientIP, email, password string, ca CaptchaAnswer) (SignInResult, error) {
+	const op = "account.SignIn"
+	if err := s.checkCaptcha(ctx, "login_captcha", ca); err != nil {
+		return SignInResult{}, errs.E(op, err)
+	}
+	email = normalizeEmail(email)
+	acctKey, ipKey := throttleKey("acct", email), throttleKey("ip", clientIP)
+	if err := s.throttled(ctx, acctKey, s.limits.PerAccount); err != nil {
+		return SignInResult{}, errs.E(op, err)
+	}
+	if err := s.throttled(ctx, ipKey, s.limits.PerIP); err != nil {
+		return SignInResult{}, errs.E(op, err)
+	}
+	u, err := s.checkPassword(ctx, email, password)
+	if err != nil {
+		if errs.Is(errs.Unauthenticated, err) {
+			s.countFailure(ctx, acctKey)
+			s.countFailure(ctx, ipKey)
+		}
+		return SignInResult{}, errs.E(op, err)
+	}
+	if err := checkStatus(u); err != nil {
+		return SignInResult{}, errs.E(op, err)
+	}
+	if u.TwoFactorSecret != "" {
+		sid := uuid.NewString()
+		if err := s.kv.Set(ctx, "user_2fa_"+sid, []byte(strconv.Itoa(u.ID)), twoFactorTTL); err != nil {
+			return SignInResult{}, errs.E(op, errs.Unavailable, err)
+		}
+		return SignInResult{TwoFactorSession: sid}, nil
+	}
+	login, err := s.issue(ctx, u)
+	if err != nil {
+		return SignInResult{}, errs.E(op, err)
+	}
+	return SignInResult{Login: login}, nil
+}
+
+// checkPassword finds the account and verifies the password, upgrading a
+// legacy or outdated hash on success. Unknown accounts cost the same time as
+// known ones and fail the same way.
+func (s *Service) checkPassword(ctx context.Context, email, password string) (*drive.User, error) {
+	u, err := s.db.UserByEmail(ctx, email)
+	if errs.Is(errs.NotExist, err) {
+		auth.DummyVerify(password)
+		return nil, ErrInvalidCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, rehash := auth.VerifyPassword(u.Password, password)
+	if !ok {
+		return nil, ErrInvalidCredentials
+	}
+	if rehash {
+		if h, err := auth.HashPassword(password); err == nil {
+			if err := s.db.SetUserPassword(ctx, u.ID, h); err == nil {
+				u.Password = h
+			} else {
+				s.log.Warn("upgrading password hash failed", "user", u.ID, "err", err)
+			}
+		}
+	}
+	return u, nil
+}
+
+func checkStatus(u *drive.User) error {
+	switch {
+	case u.Status.IsBanned():
+		return ErrUserBanned
+	case u.Status == drive.StatusInactive:
+		return ErrUserNotActivated
+	}
+	return nil
+}
+
+// SignInTwoFactor finishes a sign-in that needed a TOTP code. A wrong code
+// leaves the session usable until it expires.
+func (s *Service) SignInTwoFactor(ctx context.Context, sessionID, code string) (*Login, error) {
+	const op = "account.SignInTwoFactor"
+	key := "user_2fa_" + sessionID
+	if err := s.throttled(ctx, throttleKey("2fa", sessionID), s.limits.PerAccount); err != nil {
+		return nil, errs.E(op, err)
+	}
+	raw, ok, err := s.kv.Get(ctx, key)
+	if err != nil {
+		return nil, errs.E(op, errs.Unavailable, err)
+	}
+	if !ok {
+		return nil, errs.E(op, ErrTwoFactorSession)
+	}
+	id, _ := strconv.Atoi(string(raw))
+	u, err := s.db.UserByID(ctx, id)
+	if errs.Is(errs.NotExist, err) {
+		return nil, errs.E(op, ErrTwoFactorSession)
+	} else if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if u.TwoFactorSecret == "" || !auth.VerifyTOTP(u.TwoFactorSecret, code, s.now()) {
+		s.countFailure(ctx, throttleKey("2fa", sessionID))
+		return nil, errs.E(op, ErrTwoFactorIncorrect)
+	}
+	if err := checkStatus(u); err != nil {
+		return nil, errs.E(op, err)
+	}
+	// Take makes the session single-use even if two correct codes race.
+	if _, ok, err := s.kv.Take(ctx, key); err != nil || !ok {
+		return nil, errs.E(op, ErrTwoFactorSession)
+	}
+	login, err := s.issue(ctx, u)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	return login, nil
+}
+
+// issue starts a new sign-in family for u.
+func (s *Service) issue(ctx context.Context, u *drive.User) (*Login, error) {
+	if _, err := s.withGroup(ctx, u); err != nil {
+		return nil, err
+	}
+	pair, err := s.tokens.Issue(s.ids.Encode(u.ID, hashid.User), s.stateHash(u),
+		s.settings.Seconds("access_token_ttl"), s.settings.Seconds("refresh_token_ttl"), "")
+	if err != nil {
+		return nil, err
+	}
+	return &Login{User: u, Token: pair}, nil
+}
+
+func (s *Service) stateHash(u *drive.User) string {
+	return auth.StateHash(u.Email, u.Password, s.settings.String("siteID"))
+}
+
+// Refresh exchanges a refresh token for a new pair of the same family. The
+// presented token is consumed.
+func (s *Service) Refresh(ctx context.Context, refreshToken string) (auth.Pair, error) {
+	const op = "account.Refresh"
+	pair, err := s.tokens.Refresh(ctx, refreshToken,
+		s.settings.Seconds("access_token_ttl"), s.settings.Seconds("refresh_token_ttl"),
+		func(sub string) (string, error) {
+			id, err := s.ids.Decode(sub, hashid.User)
+			if err != nil {
+				return "", err
+			}
+			u, err := s.db.UserByID(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			if u.Status != drive.StatusActive {
+				return "", ErrUserBanned
+			}
+			return s.stateHash(u), nil
+		})
+	if err != nil {
+		return auth.Pair{}, errs.E(op, err)
+	}
+	return pair, nil
+}
+
+// SignOut revokes the sign-in family of a refresh token.
+func (s *Service) SignOut(ctx context.Context, token string) error {
+	const op = "account.SignOut"
+	if err := s.tokens.Revoke(ctx, token, s.settings.Seconds("refresh_token_ttl")); err != nil {
+		return errs.E(op, err)
+	}
+	return nil
+}
+
+// ResolveActor turns a bearer access token into the acting user. An empty
+// token is the anonymous user; a bad token is an error, so that routes that
+// need a session can refuse it instead of silently treating it as anonymous.
+func (s *Service) ResolveActor(ctx context.Context, bearer string) (drive.Actor, error) {
+	const op = "account.ResolveActor"
+	if bearer == "" {
+		u, err := s.Anonymous(ctx)
+		return drive.Actor{User: u}, err
+	}
+	claims, err := s.tokens.ParseAccess(bearer)
+	if err != nil {
+		return drive.Actor{}, errs.E(op, err)
+	}
+	id, err := s.ids.Decode(claims.Sub, hashid.User)
+	if err != nil {
+		return drive.Actor{}, errs.E(op, errs.Unauthenticated, err)
+	}
+	u, err := s.db.UserByID(ctx, id)
+	if errs.Is(errs.NotExist, err) {
+		return drive.Actor{}, errs.E(op, ErrNotSignedIn)
+	} else if err != nil {
+		return drive.Actor{}, errs.E(op, err)
+	}
+	if err := checkStatus(u); err != nil {
+		return drive.Actor{}, errs.E(op, err)
+	}
+	if _, err := s.withGroup(ctx, u); err != nil {
+		return drive.Actor{}, errs.E(op, err)
+	}
+	return drive.Actor{User: u, Scopes: claims.Scopes, ClientID: claims.ClientID}, nil
+}
+
+// throttleKey hashes the subject so that KV keys have a bounded, safe shape.
+func throttleKey(kind, subject string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(subject)))
+	return "throttle_" + kind + "_" + hex.EncodeToString(sum[:12])
+}
+
+func (s *Service) throttled(ctx context.Context, key string, limit int) error {
+	v, ok, err := s.kv.Get(ctx, key)
+	if err != nil || !ok {
+		return nil // a KV outage must not lock everyone out
+	}
+	if n, _ := strconv.Atoi(string(v)); n >= limit {
+		return errs.E("account.throttled", errs.RateLimited)
+	}
+	return nil
+}
+
+func (s *Service) countFailure(ctx context.Context, key string) {
+	if _, err := s.kv.Incr(ctx, key, s.limits.Window); err != nil {
+		s.log.Warn("counting failed sign-in", "err", err)
+	}
+}
+
+func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }

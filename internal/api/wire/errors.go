@@ -1,0 +1,84 @@
+package wire
+
+import (
+	"errors"
+
+	"github.com/stratus-drive/stratus/internal/errs"
+)
+
+// sentinelCode maps one service sentinel to its Cloudreve code and message.
+type sentinelCode struct {
+	err  error
+	code Code
+	msg  string
+}
+
+// sentinels is THE table from service conditions to wire codes, checked in
+// order before the kind fallback. Every exported errs.NewSentinel in the tree
+// must appear here (errors_test.go enforces it).
+var sentinels = []sentinelCode{}
+
+// kindCodes is the fallback for errors without a listed sentinel.
+var kindCodes = map[errs.Kind]sentinelCode{
+	errs.Other:           {code: CodeInternalSetting, msg: "Internal error"},
+	errs.Invalid:         {code: CodeParamErr, msg: "Parameter error"},
+	errs.NotExist:        {code: CodeNotFound, msg: "Not found"},
+	errs.Exist:           {code: CodeObjectExist, msg: "Object existed"},
+	errs.Permission:      {code: CodeNoPermission, msg: "Permission denied"},
+	errs.Unauthenticated: {code: CodeLoginRequired, msg: "Login required"},
+	errs.Conflict:        {code: CodeConflict, msg: "Conflict"},
+	errs.Locked:          {code: CodeLockConflict, msg: "Lock conflict"},
+	errs.Quota:           {code: CodeInsufficientCapacity, msg: "Insufficient capacity"},
+	errs.TooLarge:        {code: CodeFileTooLarge, msg: "Too large"},
+	errs.Expired:         {code: CodeSignExpired, msg: "Expired"},
+	errs.Unsupported:     {code: CodeFeatureNotEnabled, msg: "Feature not enabled"},
+	errs.RateLimited:     {code: CodeTooManyRequests, msg: "Too many requests, please try again later"},
+	errs.Unavailable:     {code: CodeInternalSetting, msg: "Service temporarily unavailable"},
+	errs.Internal:        {code: CodeDBError, msg: "Internal error"},
+}
+
+// Lookup returns the code and client message for err.
+func Lookup(err error) (Code, string) {
+	for _, s := range sentinels {
+		if errors.Is(err, s.err) {
+			return s.code, s.msg
+		}
+	}
+	kind := errs.KindOf(err)
+	c := kindCodes[kind]
+	if kind == errs.Invalid || kind == errs.TooLarge {
+		if d := errs.Detail(err); d != "" {
+			return c.code, d
+		}
+	}
+	return c.code, c.msg
+}
+
+// ErrorResponse renders err as an envelope. Validation failures (Invalid)
+// carry no correlation ID, as in the contract; batches become 40081 with one
+// nested envelope per failed item.
+func ErrorResponse(err error, correlationID string, debug bool) Response {
+	var batch errs.Batch
+	if errors.As(err, &batch) {
+		resp := Response{Code: CodeBatchOperationFailed, Msg: "One or more operation failed",
+			CorrelationID: correlationID, AggregatedError: make(map[string]Response, len(batch))}
+		for key, e := range batch {
+			resp.AggregatedError[key] = ErrorResponse(e, correlationID, debug)
+		}
+		if len(batch) == 1 {
+			for _, e := range batch {
+				_, resp.Msg = Lookup(e)
+			}
+		}
+		return resp
+	}
+	code, msg := Lookup(err)
+	resp := Response{Code: code, Msg: msg}
+	if errs.KindOf(err) != errs.Invalid {
+		resp.CorrelationID = correlationID
+	}
+	if debug {
+		resp.Error = err.Error()
+	}
+	return resp
+}
