@@ -1,0 +1,228 @@
+// Package api serves the Cloudreve v4 REST API under /api/v4. Handlers decode
+// a request, call one service method and return the payload; wire writes the
+// envelope and maps errors. Handlers never check ownership or touch SQL.
+package api
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/stratus-drive/stratus/internal/account"
+	"github.com/stratus-drive/stratus/internal/api/wire"
+	"github.com/stratus-drive/stratus/internal/config"
+	"github.com/stratus-drive/stratus/internal/drive"
+	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/hashid"
+	"github.com/stratus-drive/stratus/internal/setting"
+)
+
+// Prefix is where the API lives.
+const Prefix = "/api/v4"
+
+// Deps are what the handlers call.
+type Deps struct {
+	Accounts *account.Service
+	Settings *setting.Service
+	IDs      *hashid.Codec
+	Version  string
+	Config   config.Config
+	Log      *slog.Logger
+}
+
+type handler struct {
+	Deps
+	wire wire.Options
+	mux  *http.ServeMux
+}
+
+// New returns the /api/v4 handler tree.
+func New(d Deps) http.Handler {
+	h := &handler{Deps: d, wire: wire.Options{Debug: d.Config.System.Debug, Log: d.Log}, mux: http.NewServeMux()}
+	h.routes()
+	var root http.Handler = h.mux
+	root = h.authenticate(root)
+	root = h.noCache(root)
+	if d.Config.CORS.Enabled() {
+		root = corsMiddleware(d.Config.CORS, root)
+	}
+	root = h.logRequests(root)
+	root = h.recoverPanics(root)
+	return root
+}
+
+func (h *handler) routes() {
+	// Site.
+	h.handle("GET /site/ping", h.public(h.ping))
+	h.handle("GET /site/captcha", h.public(h.captcha))
+	h.handle("GET /site/config/{section}", h.public(h.siteConfig))
+
+	// Session.
+	h.handle("GET /session/prepare", h.public(h.prepareLogin))
+	h.handle("POST /session/token", h.public(h.signIn))
+	h.handle("POST /session/token/2fa", h.public(h.signIn2FA))
+	h.handle("POST /session/token/refresh", h.public(h.refresh))
+	h.handle("DELETE /session/token", h.public(h.signOut))
+
+	// User.
+	h.handle("POST /user", h.public(h.signUp))
+	h.handle("GET /user/me", h.login("UserInfo.Read", h.me))
+	h.handle("GET /user/info/{id}", h.public(h.userInfo))
+	h.mux.Handle("GET "+Prefix+"/user/avatar/{id}", h.wire.HandleRaw(h.avatar))
+	h.handle("PUT /user/setting/avatar", h.login("UserInfo.Write", h.setAvatar))
+	h.handle("GET /user/capacity", h.login("UserInfo.Read", h.capacity))
+	h.handle("GET /user/search", h.login("UserInfo.Read", h.searchUsers))
+	h.handle("GET /user/setting", h.login("UserInfo.Read", h.preferences))
+	h.handle("PATCH /user/setting", h.login("UserInfo.Write", h.updatePreferences))
+	h.handle("GET /user/setting/2fa", h.login("UserInfo.Read", h.prepare2FA))
+	h.handle("GET /user/setting/policies", h.login("UserInfo.Read", h.policies))
+	h.handle("GET /group/list", h.login("", h.groups))
+}
+
+func (h *handler) handle(pattern string, fn wire.HandlerFunc) {
+	method, path, _ := strings.Cut(pattern, " ")
+	h.mux.Handle(method+" "+Prefix+path, h.wire.Handle(fn))
+}
+
+// public wraps a handler that works for anyone, signed in or not.
+func (h *handler) public(fn wire.HandlerFunc) wire.HandlerFunc { return fn }
+
+// login wraps a handler that needs a signed-in user and, for OAuth-scoped
+// tokens, the given scope ("" = none).
+func (h *handler) login(scope string, fn wire.HandlerFunc) wire.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (any, error) {
+		if err := authError(r); err != nil {
+			return nil, err
+		}
+		a := wire.Actor(r)
+		if a.IsAnonymous() {
+			return nil, account.ErrNotSignedIn
+		}
+		if err := checkScope(a, scope); err != nil {
+			return nil, err
+		}
+		return fn(w, r)
+	}
+}
+
+// ErrInsufficientScope is returned when a scoped token lacks a route's scope.
+var ErrInsufficientScope = errs.NewSentinel(errs.Permission, "insufficient scope")
+
+// checkScope enforces OAuth scopes; tokens without a client pass, and a
+// ".Write" scope implies the matching ".Read".
+func checkScope(a drive.Actor, scope string) error {
+	if scope == "" || a.ClientID == "" {
+		return nil
+	}
+	for _, s := range a.Scopes {
+		if s == scope {
+			return nil
+		}
+		if base, ok := strings.CutSuffix(scope, ".Read"); ok && s == base+".Write" {
+			return nil
+		}
+	}
+	return errs.E("api.checkScope", ErrInsufficientScope, "Insufficient scope: "+scope)
+}
+
+// clientIP returns the address the request came from: the first entry of the
+// configured proxy header when set, else the socket peer.
+func (h *handler) clientIP(r *http.Request) string {
+	if hdr := h.Config.System.ProxyHeader; hdr != "" {
+		if v := r.Header.Get(hdr); v != "" {
+			first, _, _ := strings.Cut(v, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (h *handler) noCache(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "private, no-cache")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (h *handler) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				h.Log.Error("panic serving request", "path", r.URL.Path, "panic", v,
+					"correlation_id", wire.CorrelationID(r.Context()))
+				w.WriteHeader(http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (h *handler) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		r, id := wire.WithCorrelationID(r)
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		h.Log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"duration", time.Since(start), "correlation_id", id)
+	})
+}
+
+// statusWriter records the status for the access log. It forwards Unwrap so
+// http.ResponseController still reaches the real writer.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func corsMiddleware(c config.CORS, next http.Handler) http.Handler {
+	methods := strings.Join(c.AllowMethods, ", ")
+	headers := strings.Join(c.AllowHeaders, ", ")
+	expose := strings.Join(c.ExposeHeaders, ", ")
+	allowed := func(origin string) bool {
+		for _, o := range c.AllowOrigins {
+			if o == "*" || strings.EqualFold(o, origin) {
+				return true
+			}
+		}
+		return false
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin != "" && allowed(origin) {
+			hd := w.Header()
+			hd.Add("Vary", "Origin")
+			hd.Set("Access-Control-Allow-Origin", origin)
+			if c.AllowCredentials {
+				hd.Set("Access-Control-Allow-Credentials", "true")
+			}
+			if expose != "" {
+				hd.Set("Access-Control-Expose-Headers", expose)
+			}
+			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+				hd.Set("Access-Control-Allow-Methods", methods)
+				hd.Set("Access-Control-Allow-Headers", headers)
+				hd.Set("Access-Control-Max-Age", "43200")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}

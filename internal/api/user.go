@@ -1,0 +1,166 @@
+package api
+
+import (
+	"net/http"
+	"os"
+	"strconv"
+
+	"github.com/stratus-drive/stratus/internal/account"
+	"github.com/stratus-drive/stratus/internal/api/wire"
+	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/hashid"
+)
+
+type signUpRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Language string `json:"language"`
+	Captcha  string `json:"captcha"`
+	Ticket   string `json:"ticket"`
+}
+
+func (h *handler) signUp(w http.ResponseWriter, r *http.Request) (any, error) {
+	var req signUpRequest
+	if err := wire.Decode(r, &req); err != nil {
+		return nil, err
+	}
+	var c wire.Check
+	c.Required("Email", req.Email).Email("Email", req.Email).Len("Email", req.Email, 3, 100).
+		Required("Password", req.Password).Len("Password", req.Password, 6, 128).
+		Len("language", req.Language, 0, 32)
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
+	res, err := h.Accounts.SignUp(r.Context(), req.Email, req.Password, req.Language,
+		account.CaptchaAnswer{Captcha: req.Captcha, Ticket: req.Ticket})
+	if err != nil {
+		return nil, err
+	}
+	if res.NeedsActivation {
+		return wire.Reply{Code: wire.CodeContinue}, nil
+	}
+	u := *res.User
+	u.Group = nil // sign-up responses do not load the group
+	return h.fullUser(&u), nil
+}
+
+func (h *handler) me(w http.ResponseWriter, r *http.Request) (any, error) {
+	u, err := h.Accounts.Me(r.Context(), wire.Actor(r))
+	if err != nil {
+		return nil, err
+	}
+	return h.fullUser(u), nil
+}
+
+func (h *handler) userInfo(w http.ResponseWriter, r *http.Request) (any, error) {
+	u, err := h.Accounts.Info(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	return h.redactedUser(u, h.Accounts.ExposeEmail(wire.Actor(r))), nil
+}
+
+func (h *handler) searchUsers(w http.ResponseWriter, r *http.Request) (any, error) {
+	actor := wire.Actor(r)
+	users, err := h.Accounts.Search(r.Context(), actor, r.URL.Query().Get("keyword"))
+	if err != nil {
+		return nil, err
+	}
+	expose := h.Accounts.ExposeEmail(actor)
+	out := make([]*userJSON, 0, len(users))
+	for _, u := range users {
+		out = append(out, h.redactedUser(u, expose))
+	}
+	return out, nil
+}
+
+// avatar serves GET /user/avatar/{id}: PNG bytes, a Gravatar redirect, or a
+// bare 404 when the user has none.
+func (h *handler) avatar(w http.ResponseWriter, r *http.Request) error {
+	av, err := h.Accounts.Avatar(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if !wire.QueryBool(r, "nocache") {
+		w.Header().Set("Cache-Control", "public, max-age="+strconv.FormatInt(h.Settings.Int("public_resource_maxage"), 10))
+	}
+	switch {
+	case av.Redirect != "":
+		http.Redirect(w, r, av.Redirect, http.StatusFound)
+	case av.Path != "":
+		f, err := os.Open(av.Path)
+		if err != nil {
+			w.WriteHeader(http.StatusNotFound)
+			return nil
+		}
+		defer f.Close()
+		w.Header().Set("Content-Type", "image/png")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		http.ServeContent(w, r, "", av.ModTime, f)
+	default:
+		w.WriteHeader(http.StatusNotFound)
+	}
+	return nil
+}
+
+func (h *handler) setAvatar(w http.ResponseWriter, r *http.Request) (any, error) {
+	if r.ContentLength < 0 {
+		return nil, errs.E("api.setAvatar", errs.Invalid, "Content-Length required")
+	}
+	return nil, h.Accounts.SetAvatar(r.Context(), wire.Actor(r), r.Body, r.ContentLength, r.Header.Get("Content-Type"))
+}
+
+func (h *handler) capacity(w http.ResponseWriter, r *http.Request) (any, error) {
+	return h.Accounts.Capacity(r.Context(), wire.Actor(r))
+}
+
+func (h *handler) preferences(w http.ResponseWriter, r *http.Request) (any, error) {
+	return h.Accounts.Preferences(r.Context(), wire.Actor(r))
+}
+
+func (h *handler) updatePreferences(w http.ResponseWriter, r *http.Request) (any, error) {
+	var p account.SettingsPatch
+	if err := wire.Decode(r, &p); err != nil {
+		return nil, err
+	}
+	actor := wire.Actor(r)
+	if p.ChangesSecurity() {
+		if err := checkScope(actor, "UserSecurityInfo.Write"); err != nil {
+			return nil, err
+		}
+	}
+	return nil, h.Accounts.UpdateSettings(r.Context(), actor, p)
+}
+
+func (h *handler) prepare2FA(w http.ResponseWriter, r *http.Request) (any, error) {
+	return h.Accounts.PrepareTwoFactor(r.Context(), wire.Actor(r))
+}
+
+func (h *handler) policies(w http.ResponseWriter, r *http.Request) (any, error) {
+	ps, err := h.Accounts.Policies(r.Context(), wire.Actor(r))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]policyJSON, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, h.policy(p))
+	}
+	return out, nil
+}
+
+type groupItemJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+func (h *handler) groups(w http.ResponseWriter, r *http.Request) (any, error) {
+	gs, err := h.Accounts.Groups(r.Context(), wire.Actor(r))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]groupItemJSON, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, groupItemJSON{ID: h.IDs.Encode(g.ID, hashid.Group), Name: g.Name})
+	}
+	return out, nil
+}
