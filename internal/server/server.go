@@ -1,0 +1,220 @@
+// Package server is the composition root: it opens the database and the KV
+// store, runs migrations, builds every service with its explicit
+// dependencies, mounts the HTTP routes and runs the listeners.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/stratus-drive/stratus/internal/account"
+	"github.com/stratus-drive/stratus/internal/api"
+	"github.com/stratus-drive/stratus/internal/config"
+	"github.com/stratus-drive/stratus/internal/hashid"
+	"github.com/stratus-drive/stratus/internal/kv"
+	"github.com/stratus-drive/stratus/internal/kv/memory"
+	kvredis "github.com/stratus-drive/stratus/internal/kv/redis"
+	"github.com/stratus-drive/stratus/internal/setting"
+	"github.com/stratus-drive/stratus/internal/store"
+)
+
+// Version is the Stratus release; APIVersion is the Cloudreve API level it
+// speaks, which /site/ping reports because clients key features off it.
+const (
+	Version    = "0.1.0"
+	APIVersion = "4.14.0"
+)
+
+// Server is a fully wired Stratus process.
+type Server struct {
+	cfg      config.Config
+	log      *slog.Logger
+	db       *store.DB
+	kv       kv.Store
+	settings *setting.Service
+	accounts *account.Service
+	handler  http.Handler
+	cancel   context.CancelFunc
+}
+
+// Options tune a server for tests; the zero value is production behaviour.
+type Options struct {
+	Environ []string // environment for CR_SETTING_* overrides; nil = none
+	Limits  account.Limits
+}
+
+// New opens everything the configuration names and builds the services. The
+// data directory is created if missing.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) (*Server, error) {
+	if err := os.MkdirAll(cfg.System.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("creating data directory: %w", err)
+	}
+	db, err := store.Open(ctx, cfg.Database, cfg.System.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("opening database: %w", err)
+	}
+	s := &Server{cfg: cfg, log: log, db: db}
+	if err := s.build(ctx, opt); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) build(ctx context.Context, opt Options) error {
+	if err := s.db.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrating database: %w", err)
+	}
+	store, err := openKV(ctx, s.cfg.Redis)
+	if err != nil {
+		return fmt.Errorf("opening cache: %w", err)
+	}
+	s.kv = store
+	s.settings, err = setting.New(ctx, s.db, s.kv, opt.Environ, s.log)
+	if err != nil {
+		return fmt.Errorf("loading settings: %w", err)
+	}
+	ids := hashid.New(s.settings.String("hash_id_salt"))
+	s.accounts = account.New(account.Deps{
+		DB: s.db, Settings: s.settings, KV: s.kv, IDs: ids, Log: s.log,
+		DataDir: s.cfg.System.DataDir, Limits: opt.Limits,
+	})
+	apiHandler := api.New(api.Deps{
+		Accounts: s.accounts, Settings: s.settings, IDs: ids,
+		Version: APIVersion, Config: s.cfg, Log: s.log,
+	})
+	mux := http.NewServeMux()
+	mux.Handle(api.Prefix+"/", apiHandler)
+	s.handler = mux
+
+	watchCtx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go s.settings.Watch(watchCtx, 5*time.Second)
+	return nil
+}
+
+func openKV(ctx context.Context, c config.Redis) (kv.Store, error) {
+	if c.Server == "" {
+		return memory.New(), nil
+	}
+	return kvredis.New(ctx, kvredis.Options{
+		Network: c.Network, Addr: c.Server, Username: c.User, Password: c.Password,
+		DB: c.DB, UseTLS: c.UseTLS, TLSSkipVerify: c.TLSSkipVerify, Prefix: "stratus:",
+	})
+}
+
+// Handler is the root HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Accounts exposes the account service to the command line.
+func (s *Server) Accounts() *account.Service { return s.accounts }
+
+// FirstStartHint logs how to become administrator when no account exists.
+func (s *Server) FirstStartHint(ctx context.Context) {
+	if n, err := s.db.CountUsers(ctx); err == nil && n == 0 {
+		s.log.Info("no accounts yet: the first account that signs up becomes the administrator " +
+			"(or run `stratus user create --email E --password P --admin`)")
+	}
+}
+
+// Run serves until ctx is cancelled, then shuts down gracefully: listeners
+// close, in-flight requests finish (bounded by System.GracePeriod when set).
+func (s *Server) Run(ctx context.Context) error {
+	ln, scheme, err := s.listen()
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	s.log.Info("stratus listening", "addr", scheme+"://"+ln.Addr().String(), "version", Version, "api", APIVersion)
+	s.FirstStartHint(ctx)
+	errc := make(chan error, 1)
+	go func() {
+		if s.cfg.SSL.CertPath != "" {
+			errc <- srv.ServeTLS(ln, s.cfg.SSL.CertPath, s.cfg.SSL.KeyPath)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	shutdownCtx := context.Background()
+	if g := s.cfg.System.GracePeriod; g > 0 {
+		var cancel context.CancelFunc
+		shutdownCtx, cancel = context.WithTimeout(shutdownCtx, g)
+		defer cancel()
+	}
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// listen opens the one listener the configuration selects: HTTPS when a
+// certificate is set, else a Unix socket when set, else TCP.
+func (s *Server) listen() (net.Listener, string, error) {
+	switch {
+	case s.cfg.SSL.CertPath != "":
+		if _, err := tls.LoadX509KeyPair(s.cfg.SSL.CertPath, s.cfg.SSL.KeyPath); err != nil {
+			return nil, "", fmt.Errorf("loading TLS certificate: %w", err)
+		}
+		ln, err := net.Listen("tcp", s.cfg.SSL.Listen)
+		return ln, "https", err
+	case s.cfg.UnixSocket.Listen != "":
+		path := s.cfg.UnixSocket.Listen
+		_ = os.Remove(path) // a stale socket from a crashed run would block Listen
+		ln, err := net.Listen("unix", path)
+		if err != nil {
+			return nil, "", err
+		}
+		if p := s.cfg.UnixSocket.Perm; p != "" {
+			mode, err := strconv.ParseUint(p, 8, 32)
+			if err != nil {
+				ln.Close()
+				return nil, "", fmt.Errorf("UnixSocket.Perm: %w", err)
+			}
+			if err := os.Chmod(path, os.FileMode(mode)); err != nil {
+				ln.Close()
+				return nil, "", err
+			}
+		}
+		return ln, "unix", nil
+	}
+	ln, err := net.Listen("tcp", s.cfg.System.Listen)
+	return ln, "http", err
+}
+
+// Close releases the database and cache.
+func (s *Server) Close() error {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	var errList []error
+	if s.kv != nil {
+		errList = append(errList, s.kv.Close())
+	}
+	if s.db != nil {
+		errList = append(errList, s.db.Close())
+	}
+	return errors.Join(errList...)
+}
