@@ -59,11 +59,22 @@ func NewTokens(store kv.Store, key func() []byte, now func() time.Time) *Tokens 
 // Issue signs a new pair for the user whose hashid is userHash. stateHash
 // (see StateHash) goes into the refresh token. rootID names the sign-in
 // family; "" starts a new family with a random UUID. Both TTLs must be at
-// least a second, because exp has second precision.
+// least two seconds: exp has whole-second precision, and a shorter TTL could
+// yield a token that is never valid.
 func (t *Tokens) Issue(userHash, stateHash string, accessTTL, refreshTTL time.Duration, rootID string) (Pair, error) {
+	return t.issue(t.now(), userHash, stateHash, accessTTL, refreshTTL, rootID, nil)
+}
+
+// issue signs a pair at now; prev is the refresh token being exchanged, if
+// any. Refreshing within the second prev was issued would sign the same
+// claims again, and the new token, byte-identical to prev, would count as
+// already used. So the new exp is then put a second before prev's: within one
+// second a family's exps strictly decrease and no token repeats.
+func (t *Tokens) issue(now time.Time, userHash, stateHash string, accessTTL, refreshTTL time.Duration,
+	rootID string, prev *Claims) (Pair, error) {
 	const op = "auth.Tokens.Issue"
-	if accessTTL < time.Second || refreshTTL < time.Second {
-		return Pair{}, errs.E(op, errs.Internal, "token TTL under one second")
+	if accessTTL < 2*time.Second || refreshTTL < 2*time.Second {
+		return Pair{}, errs.E(op, errs.Internal, "token TTL under two seconds")
 	}
 	if rootID == "" {
 		id, err := uuid.NewRandom()
@@ -72,13 +83,15 @@ func (t *Tokens) Issue(userHash, stateHash string, accessTTL, refreshTTL time.Du
 		}
 		rootID = id.String()
 	}
-	now := t.now()
 	key := t.key()
 	// exp is truncated to whole seconds and the returned times are built from
 	// it, so a client refreshing at access_expires never holds an expired token.
 	access := Claims{TokenType: TypeAccess, Sub: userHash, NotBefore: now.Unix(), Expires: now.Add(accessTTL).Unix()}
 	refresh := Claims{TokenType: TypeRefresh, Sub: userHash, NotBefore: now.Unix(), Expires: now.Add(refreshTTL).Unix(),
 		StateHash: stateHash, RootTokenID: rootID}
+	if prev != nil && prev.NotBefore == refresh.NotBefore && refresh.Expires >= prev.Expires {
+		refresh.Expires = prev.Expires - 1
+	}
 	at, err := SignJWT(key, access)
 	if err != nil {
 		return Pair{}, errs.E(op, err)
@@ -161,7 +174,7 @@ func (t *Tokens) Refresh(ctx context.Context, refreshToken string, accessTTL, re
 		}
 		return Pair{}, errs.E(op, fmt.Errorf("%w: refresh token reused; family revoked", ErrInvalidCredential))
 	}
-	p, err := t.Issue(c.Sub, want, accessTTL, refreshTTL, c.RootTokenID)
+	p, err := t.issue(now, c.Sub, want, accessTTL, refreshTTL, c.RootTokenID, &c)
 	if err != nil {
 		return Pair{}, errs.E(op, err)
 	}

@@ -46,13 +46,15 @@ func VerifyTOTP(secret, code string, now time.Time) bool {
 		return false
 	}
 	key, err := totpB32.DecodeString(strings.TrimRight(strings.ToUpper(secret), "="))
-	if err != nil || len(key) < minTOTPSecret || now.Unix() < totpPeriod*totpSkew {
+	if err != nil || len(key) < minTOTPSecret || now.Unix() < 0 {
 		return false
 	}
-	step := uint64(now.Unix() / totpPeriod)
+	step := now.Unix() / totpPeriod
 	ok := 0
 	for s := step - totpSkew; s <= step+totpSkew; s++ {
-		ok |= subtle.ConstantTimeCompare([]byte(totpCode(key, s)), []byte(code))
+		if s >= 0 {
+			ok |= subtle.ConstantTimeCompare([]byte(totpCode(key, uint64(s))), []byte(code))
+		}
 	}
 	return ok == 1
 }
