@@ -20,7 +20,7 @@ const MaxJSONBody = 4 << 20
 var (
 	errJSONType = errs.E("wire.Decode", errs.Invalid, "JSON marshall error")
 	errParam    = errs.E("wire.Decode", errs.Invalid, "Parameter error")
-	errTooLarge = errs.E("wire.Decode", errs.TooLarge, "Request body too large")
+	errTooLarge = errs.E("wire.Decode", errs.Invalid, "Request body too large")
 )
 
 // Decode reads a JSON body into v with a size limit. Unknown fields are
