@@ -213,11 +213,8 @@ func TestSignJWTEmptyKey(t *testing.T) {
 // FuzzParseJWT checks that ParseJWT never panics, that every failure is an
 // ErrInvalidCredential of kind Unauthenticated or Expired, and that whatever
 // it accepts is unexpired.
+// Seeds are in testdata/fuzz/FuzzParseJWT.
 func FuzzParseJWT(f *testing.F) {
-	good, _ := SignJWT(testKey, testClaims())
-	f.Add(good)
-	f.Add(craft(testKey, `{"alg":"none","typ":"JWT"}`, `{"exp":1}`, sha256.New))
-	f.Add("..")
 	f.Fuzz(func(t *testing.T, token string) {
 		c, err := ParseJWT(testKey, token, testNow)
 		if err != nil {
