@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -37,11 +38,26 @@ type Claims struct {
 // sentinel with errors.Is.
 var ErrInvalidCredential = errs.NewSentinel(errs.Unauthenticated, "credential invalid or expired")
 
-// b64 is JWT base64url without padding. Strict refuses non-zero trailing
-// bits: otherwise a token would have several spellings, and a stolen refresh
-// token could be replayed under a new spelling past the single-use record,
-// which is keyed by the token text.
+// b64 is JWT base64url without padding. Decode with decodeCanonical.
 var b64 = base64.RawURLEncoding.Strict()
+
+// decodeCanonical decodes s and insists that s is the one spelling of the
+// result. encoding/base64 skips \r and \n and, unless Strict, ignores the
+// unused trailing bits; either would give a token several spellings, and a
+// stolen refresh token could be replayed under a new one past the
+// single-use record, which is keyed by the token text.
+func decodeCanonical(enc *base64.Encoding, s string) ([]byte, error) {
+	b, err := enc.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	if enc.EncodedLen(len(b)) != len(s) {
+		return nil, errNotCanonical
+	}
+	return b, nil
+}
+
+var errNotCanonical = errors.New("auth: base64 not in canonical form")
 
 // jwtHeader is the only header Stratus writes or accepts, already encoded.
 // golang-jwt, which Cloudreve uses, writes the same bytes, so tokens issued
@@ -88,11 +104,11 @@ func ParseJWT(key []byte, token string, now time.Time) (Claims, error) {
 	if len(key) == 0 {
 		return bad("empty key")
 	}
-	got, err := b64.DecodeString(sig)
+	got, err := decodeCanonical(b64, sig)
 	if err != nil || !hmac.Equal(got, mac(key, token[:len(header)+1+len(payload)])) {
 		return bad("bad signature")
 	}
-	raw, err := b64.DecodeString(payload)
+	raw, err := decodeCanonical(b64, payload)
 	if err != nil {
 		return bad("malformed payload")
 	}

@@ -138,6 +138,9 @@ func TestParseJWTRejects(t *testing.T) {
 		{"flip signature", parts[0] + "." + parts[1] + "." + flip(parts[2], 3), testKey, errs.Unauthenticated},
 		{"signature respelt", respelt, testKey, errs.Unauthenticated},
 		{"signature padded", good + "=", testKey, errs.Unauthenticated},
+		{"newline in signature", parts[0] + "." + parts[1] + "." + parts[2][:10] + "\n" + parts[2][10:], testKey, errs.Unauthenticated},
+		{"CR in payload", parts[0] + "." + parts[1][:10] + "\r" + parts[1][10:] + "." + parts[2], testKey, errs.Unauthenticated},
+		{"newline in header", parts[0][:10] + "\n" + parts[0][10:] + "." + parts[1] + "." + parts[2], testKey, errs.Unauthenticated},
 		{"signature std alphabet", parts[0] + "." + parts[1] + "." + strings.NewReplacer("-", "+", "_", "/").Replace(parts[2]) + "+", testKey, errs.Unauthenticated},
 		{"signature dropped", parts[0] + "." + parts[1] + ".", testKey, errs.Unauthenticated},
 		{"wrong key", good, []byte("other-key"), errs.Unauthenticated},
@@ -212,7 +215,8 @@ func TestSignJWTEmptyKey(t *testing.T) {
 
 // FuzzParseJWT checks that ParseJWT never panics, that every failure is an
 // ErrInvalidCredential of kind Unauthenticated or Expired, and that whatever
-// it accepts is unexpired.
+// it accepts is unexpired and spelt exactly as SignJWT spells its claims
+// (single-use refresh tokens rely on a token having one spelling).
 // Seeds are in testdata/fuzz/FuzzParseJWT.
 func FuzzParseJWT(f *testing.F) {
 	f.Fuzz(func(t *testing.T, token string) {
@@ -225,6 +229,9 @@ func FuzzParseJWT(f *testing.F) {
 		}
 		if !testNow.Before(time.Unix(c.Expires, 0)) {
 			t.Errorf("ParseJWT(%q) accepted an expired token", token)
+		}
+		if again, _ := SignJWT(testKey, c); again != token {
+			t.Errorf("ParseJWT accepted %q, a second spelling of %q", token, again)
 		}
 	})
 }

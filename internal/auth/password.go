@@ -47,7 +47,7 @@ const (
 )
 
 // phcB64 is the PHC string format's base64: standard alphabet, no padding.
-// Strict rejects non-zero trailing bits so every hash has one spelling.
+// Decode with decodeCanonical, so that every hash has one spelling.
 var phcB64 = base64.RawStdEncoding.Strict()
 
 // HashPassword returns an argon2id hash of pw in PHC string format,
@@ -175,11 +175,11 @@ func parsePHC(s string) (phcHash, error) {
 	if !okM || !okT || !okP || t < 1 || p < 1 || m < 8*p {
 		return phcHash{}, errPHC
 	}
-	salt, err := phcB64.DecodeString(parts[4])
+	salt, err := decodeCanonical(phcB64, parts[4])
 	if err != nil || len(salt) < minSalt || len(salt) > maxSalt {
 		return phcHash{}, errPHC
 	}
-	key, err := phcB64.DecodeString(parts[5])
+	key, err := decodeCanonical(phcB64, parts[5])
 	if err != nil || len(key) < minKeyLen || len(key) > maxKeyLen {
 		return phcHash{}, errPHC
 	}

@@ -103,6 +103,8 @@ func TestParsePHCRejects(t *testing.T) {
 		{"short salt", "$argon2id$v=19$m=65536,t=2,p=1$c29tZQ$" + key},
 		{"short key", "$argon2id$v=19$m=65536,t=2,p=1$" + salt + "$c29tZXNhbHQ"},
 		{"non-canonical key bits", "$argon2id$v=19$m=65536,t=2,p=1$" + salt + "$" + key[:len(key)-1] + "d"},
+		{"newline in key", "$argon2id$v=19$m=65536,t=2,p=1$" + salt + "$" + key[:5] + "\n" + key[5:]},
+		{"CR in salt", "$argon2id$v=19$m=65536,t=2,p=1$" + salt[:3] + "\r" + salt[3:] + "$" + key},
 		{"trailing field", "$argon2id$v=19$m=65536,t=2,p=1$" + salt + "$" + key + "$"},
 	}
 	for _, tt := range tests {

@@ -188,6 +188,12 @@ func TestRefreshRotation(t *testing.T) {
 		t.Errorf("used-token ttl = %v, want remaining lifetime + slack", got)
 	}
 
+	// p1 respelt (a line break in the signature, which base64 decoders skip)
+	// is still p1 and must not pass as a fresh token.
+	if _, err := f.refresh(p1.RefreshToken[:len(p1.RefreshToken)-5] + "\n" + p1.RefreshToken[len(p1.RefreshToken)-5:]); err == nil {
+		t.Fatal("respelt replay succeeded")
+	}
+
 	f.now = f.now.Add(time.Minute)
 	p3, err := f.refresh(p2.RefreshToken)
 	if err != nil {
