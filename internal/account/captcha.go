@@ -15,7 +15,7 @@ func (s *Service) captchaSettings() captcha.Settings {
 		Type:             st.String("captcha_type"),
 		Width:            int(st.Int("captcha_width")),
 		Height:           int(st.Int("captcha_height")),
-		Mode:             int(st.Int("captcha_mode")),
+		Mode:             captcha.Mode(st.Int("captcha_mode")),
 		Length:           int(st.Int("captcha_CaptchaLen")),
 		ShowNoiseDot:     st.Bool("captcha_IsShowNoiseDot"),
 		ShowSlimeLine:    st.Bool("captcha_IsShowSlimeLine"),

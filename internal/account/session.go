@@ -211,14 +211,16 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (auth.Pair, 
 		func(sub string) (string, error) {
 			id, err := s.ids.Decode(sub, hashid.User)
 			if err != nil {
-				return "", err
+				return "", auth.ErrInvalidCredential
 			}
 			u, err := s.db.UserByID(ctx, id)
-			if err != nil {
+			if errs.Is(errs.NotExist, err) {
+				return "", auth.ErrInvalidCredential
+			} else if err != nil {
 				return "", err
 			}
 			if u.Status != drive.StatusActive {
-				return "", ErrUserBanned
+				return "", auth.ErrInvalidCredential
 			}
 			return s.stateHash(u), nil
 		})

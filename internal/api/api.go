@@ -12,9 +12,8 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/account"
 	"github.com/stratus-drive/stratus/internal/api/wire"
+	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/config"
-	"github.com/stratus-drive/stratus/internal/drive"
-	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/setting"
 )
@@ -100,31 +99,11 @@ func (h *handler) login(scope string, fn wire.HandlerFunc) wire.HandlerFunc {
 		if a.IsAnonymous() {
 			return nil, account.ErrNotSignedIn
 		}
-		if err := checkScope(a, scope); err != nil {
+		if err := auth.CheckScope(a.Scopes, a.ClientID, scope); err != nil {
 			return nil, err
 		}
 		return fn(w, r)
 	}
-}
-
-// ErrInsufficientScope is returned when a scoped token lacks a route's scope.
-var ErrInsufficientScope = errs.NewSentinel(errs.Permission, "insufficient scope")
-
-// checkScope enforces OAuth scopes; tokens without a client pass, and a
-// ".Write" scope implies the matching ".Read".
-func checkScope(a drive.Actor, scope string) error {
-	if scope == "" || a.ClientID == "" {
-		return nil
-	}
-	for _, s := range a.Scopes {
-		if s == scope {
-			return nil
-		}
-		if base, ok := strings.CutSuffix(scope, ".Read"); ok && s == base+".Write" {
-			return nil
-		}
-	}
-	return errs.E("api.checkScope", ErrInsufficientScope, "Insufficient scope: "+scope)
 }
 
 // clientIP returns the address the request came from: the first entry of the

@@ -49,7 +49,9 @@ func sessionError(err error) error {
 	case isWrongTokenType(err):
 		return err
 	}
-	return errs.E("api.authenticate", account.ErrNotSignedIn, err)
+	// The cause goes into the detail, for debug output only: its own code
+	// (40020 for a bad signature) must not win over "login required".
+	return errs.E("api.authenticate", account.ErrNotSignedIn, err.Error())
 }
 
 func authError(r *http.Request) error {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/account"
 	"github.com/stratus-drive/stratus/internal/api/wire"
+	"github.com/stratus-drive/stratus/internal/auth"
 )
 
 type loginJSON struct {
@@ -87,7 +88,7 @@ func (h *handler) refresh(w http.ResponseWriter, r *http.Request) (any, error) {
 		return nil, err
 	}
 	if a := wire.Actor(r); !a.IsAnonymous() {
-		if err := checkScope(a, "offline_access"); err != nil {
+		if err := auth.CheckScope(a.Scopes, a.ClientID, "offline_access"); err != nil {
 			return nil, err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/account"
 	"github.com/stratus-drive/stratus/internal/api/wire"
+	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/hashid"
 )
@@ -125,7 +126,7 @@ func (h *handler) updatePreferences(w http.ResponseWriter, r *http.Request) (any
 	}
 	actor := wire.Actor(r)
 	if p.ChangesSecurity() {
-		if err := checkScope(actor, "UserSecurityInfo.Write"); err != nil {
+		if err := auth.CheckScope(actor.Scopes, actor.ClientID, "UserSecurityInfo.Write"); err != nil {
 			return nil, err
 		}
 	}

@@ -77,7 +77,6 @@ func TestSignUpBadInput(t *testing.T) {
 		{"overlong email", map[string]string{"email": strings.Repeat("a", 95) + "@example.com", "password": "s3cret-pass"}, 40001},
 		{"short password", map[string]string{"email": "x@example.com", "password": "12345"}, 40001},
 		{"long password", map[string]string{"email": "x@example.com", "password": strings.Repeat("p", 129)}, 40001},
-		{"invalid utf8 password", "{\"email\":\"x@example.com\",\"password\":\"\xff\xfe\xfdabcdef\"}", 40001},
 		{"oversized body", `{"email":"x@example.com","password":"` + strings.Repeat("p", 5<<20) + `"}`, 40001},
 		{"duplicate", map[string]string{"email": "TAKEN@example.com", "password": "s3cret-pass"}, 40032},
 	}
@@ -204,10 +203,10 @@ func TestBadAccessTokens(t *testing.T) {
 }
 
 func TestExpiredAccessToken(t *testing.T) {
-	env := testenv.Start(t, testenv.Options{Environ: []string{"CR_SETTING_access_token_ttl=1"}})
+	env := testenv.Start(t, testenv.Options{Environ: []string{"CR_SETTING_access_token_ttl=2"}})
 	alice, _ := env.Client().NewUser(t, "late@example.com")
 	alice.OK(t, "GET", "/user/me", nil)
-	time.Sleep(2100 * time.Millisecond)
+	time.Sleep(3100 * time.Millisecond)
 	alice.ExpectCode(t, 401, "GET", "/user/me", nil)
 }
 
@@ -227,7 +226,7 @@ func TestSignInRateLimit(t *testing.T) {
 	c.SignIn(t, "other@example.com", "s3cret-pass")
 	// An address that keeps failing is paused for every account.
 	for i := 0; i < 3; i++ {
-		c.ExpectCode(t, 40080, "POST", "/session/token", map[string]string{"email": "other@example.com", "password": "bad"})
+		c.ExpectCode(t, 40080, "POST", "/session/token", map[string]string{"email": "other@example.com", "password": "bad-pass"})
 	}
 	c.ExpectCode(t, 429, "POST", "/session/token", map[string]string{"email": "third@example.com", "password": "s3cret-pass"})
 }

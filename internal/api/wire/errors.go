@@ -3,6 +3,9 @@ package wire
 import (
 	"errors"
 
+	"github.com/stratus-drive/stratus/internal/account"
+	"github.com/stratus-drive/stratus/internal/auth"
+	"github.com/stratus-drive/stratus/internal/captcha"
 	"github.com/stratus-drive/stratus/internal/errs"
 )
 
@@ -16,7 +19,29 @@ type sentinelCode struct {
 // sentinels is THE table from service conditions to wire codes, checked in
 // order before the kind fallback. Every exported errs.NewSentinel in the tree
 // must appear here (errors_test.go enforces it).
-var sentinels = []sentinelCode{}
+var sentinels = []sentinelCode{
+	{account.ErrNotSignedIn, CodeLoginRequired, "Login required"},
+	{account.ErrInvalidCredentials, CodeInvalidEmailOrPassword, "Wrong password or email address"},
+	{account.ErrUserBanned, CodeUserBanned, "This account has been blocked"},
+	{account.ErrUserNotActivated, CodeUserNotActivated, "This account is not activated"},
+	{account.ErrRegisterDisabled, CodeFeatureNotEnabled, "Registration is disabled"},
+	{account.ErrEmailExists, CodeEmailExisted, "Email already in use"},
+	{account.ErrEmailInactive, CodeEmailSent, "User is not activated, activation email has been resent"},
+	{account.ErrEmailDomainBanned, CodeEmailProviderBanned, "Email provider is not allowed"},
+	{account.ErrUserNotFound, CodeUserNotFound, "User not found"},
+	{account.ErrIncorrectPassword, CodeIncorrectPassword, "Incorrect password"},
+	{account.ErrTwoFactorIncorrect, CodeTwoFactorIncorrect, "Incorrect 2FA code"},
+	{account.ErrTwoFactorSession, CodeNotFound, "Sign-in session not found or expired"},
+	{account.ErrTwoFactorNotInit, CodeInternalSetting, "No pending 2FA secret, request a new one"},
+	{account.ErrAvatarTooLarge, CodeFileTooLarge, "Avatar image too large"},
+	{auth.ErrInsufficientScope, CodeInsufficientScope, "Insufficient scope"},
+	{auth.ErrWrongTokenType, CodeCredentialInvalid, "Not an access token"},
+	{auth.ErrInvalidCredential, CodeCredentialInvalid, "Credential invalid or expired"},
+	{auth.ErrSignatureMissing, CodeNoPermission, "Signature missing"},
+	{auth.ErrSignatureExpired, CodeSignExpired, "Signature expired"},
+	{auth.ErrSignatureInvalid, CodeInvalidSign, "Invalid signature"},
+	{captcha.ErrCaptcha, CodeCaptchaError, "CAPTCHA not match."},
+}
 
 // kindCodes is the fallback for errors without a listed sentinel.
 var kindCodes = map[errs.Kind]sentinelCode{
