@@ -17,6 +17,7 @@ import (
 )
 
 func TestMigrateTwice(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		before := snapshot(t, db)
@@ -58,6 +59,7 @@ func snapshot(t *testing.T, db *store.DB) []string {
 }
 
 func TestMigrateConcurrent(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
@@ -97,6 +99,7 @@ func TestMigrateConcurrent(t *testing.T) {
 }
 
 func TestBootstrapRows(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		groups, err := db.Groups(ctx)
@@ -216,6 +219,7 @@ func mustCreate(t *testing.T, db *store.DB, u *drive.User) *drive.User {
 }
 
 func TestUserCRUD(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		u := newUser("alice@example.com")
@@ -292,6 +296,7 @@ func TestUserCRUD(t *testing.T) {
 }
 
 func TestDuplicateEmail(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		mustCreate(t, db, newUser("bob@example.com"))
 		for _, email := range []string{"bob@example.com", "Bob@Example.com", "BOB@EXAMPLE.COM"} {
@@ -307,6 +312,7 @@ func TestDuplicateEmail(t *testing.T) {
 }
 
 func TestNotExist(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		const missing = 4242
@@ -335,6 +341,7 @@ func TestNotExist(t *testing.T) {
 }
 
 func TestSoftDeletedInvisible(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		u := mustCreate(t, db, newUser("gone@example.com"))
@@ -369,6 +376,7 @@ func TestSoftDeletedInvisible(t *testing.T) {
 }
 
 func TestInTx(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		boom := errors.New("boom")
@@ -429,6 +437,7 @@ func TestInTx(t *testing.T) {
 }
 
 func TestSearchUsers(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		users := []struct {
@@ -484,6 +493,7 @@ func TestSearchUsers(t *testing.T) {
 }
 
 func TestUnicodeRoundTrip(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		u := newUser("ünïcødé@例え.jp")
@@ -509,6 +519,8 @@ func TestUnicodeRoundTrip(t *testing.T) {
 	})
 }
 
+// TestTimesUTC is not parallel: it changes time.Local, and parallel tests
+// start only after the sequential ones have finished.
 func TestTimesUTC(t *testing.T) {
 	// A process zone far from UTC shows any conversion the drivers make.
 	old := time.Local
@@ -530,6 +542,7 @@ func TestTimesUTC(t *testing.T) {
 }
 
 func TestSettings(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		if err := db.SetSetting(ctx, "siteName", "Mine"); err != nil {
