@@ -127,7 +127,7 @@ func (db *DB) Dialect() string { return db.d.String() }
 // back when fn returns an error or panics (the panic then continues). fn's
 // error is returned as is. On SQLite the transaction takes the write lock when
 // it begins, so two writers queue instead of deadlocking on a lock upgrade.
-func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	const op = "store.InTx"
 	stx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {

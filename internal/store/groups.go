@@ -59,6 +59,7 @@ func scanGroup(s scanner) (*drive.Group, error) {
 	}
 	g.Permissions = drive.Boolset(perms)
 	g.StoragePolicyID = int(policy.Int64)
-	g.CreatedAt, g.UpdatedAt = utc(g.CreatedAt), utc(g.UpdatedAt)
+	// Drivers hand times back in the session's or the process's zone.
+	g.CreatedAt, g.UpdatedAt = g.CreatedAt.UTC(), g.UpdatedAt.UTC()
 	return &g, nil
 }

@@ -149,7 +149,7 @@ func lockMigrations(ctx context.Context, conn *sql.Conn, d dialect) (unlock func
 			return nil, err
 		}
 		if got.Int64 != 1 {
-			return nil, fmt.Errorf("timed out waiting for the migration lock")
+			return nil, fmt.Errorf("GET_LOCK did not grant the migration lock")
 		}
 		return func() { conn.ExecContext(context.Background(), `SELECT RELEASE_LOCK(`+name+`)`) }, nil
 	}

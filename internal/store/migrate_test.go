@@ -1,8 +1,8 @@
 package store
 
 import (
+	"fmt"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -37,7 +37,7 @@ func TestMigrationSets(t *testing.T) {
 		}
 		var got []string
 		for _, m := range ms {
-			got = append(got, strings.Join([]string{m.name}, ""))
+			got = append(got, fmt.Sprintf("%04d_%s", m.version, m.name))
 			if len(m.stmts) == 0 {
 				t.Errorf("%s: migration %d has no statements", d, m.version)
 			}

@@ -39,7 +39,8 @@ func scanPolicy(s scanner) (*drive.Policy, error) {
 		return nil, err
 	}
 	p.NodeID = int(node.Int64)
-	p.CreatedAt, p.UpdatedAt = utc(p.CreatedAt), utc(p.UpdatedAt)
+	// Drivers hand times back in the session's or the process's zone.
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	return &p, nil
 }
 

@@ -1,9 +1,6 @@
 package store
 
-import (
-	"encoding/json"
-	"time"
-)
+import "encoding/json"
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface {
@@ -24,7 +21,3 @@ func encodeDoc(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
 }
-
-// utc returns t in UTC: drivers hand times back in the session's or the
-// process's zone, and the store's contract is UTC.
-func utc(t time.Time) time.Time { return t.UTC() }

@@ -288,6 +288,12 @@ func TestUserCRUD(t *testing.T) {
 			t.Errorf("after updates:\ngot  %+v\nwant %+v", *got, want)
 		}
 
+		// Foreign keys hold on every dialect (SQLite enforces them only
+		// when asked to).
+		if err := db.SetUserGroup(ctx, u.ID, 999); !errs.Is(errs.Internal, err) {
+			t.Errorf("SetUserGroup to a missing group = %v, want errs.Internal", err)
+		}
+
 		// An update writing the values already there still finds the row.
 		if err := db.SetUserAvatar(ctx, u.ID, "gravatar"); err != nil {
 			t.Errorf("SetUserAvatar with the same value: %v", err)

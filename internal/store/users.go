@@ -181,6 +181,7 @@ func scanUser(s scanner) (*drive.User, error) {
 		return nil, err
 	}
 	u.Status = drive.UserStatus(status)
-	u.CreatedAt, u.UpdatedAt = utc(u.CreatedAt), utc(u.UpdatedAt)
+	// Drivers hand times back in the session's or the process's zone.
+	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	return &u, nil
 }
