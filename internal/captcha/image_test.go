@@ -34,8 +34,8 @@ var allNoise = Settings{
 
 func TestImageSize(t *testing.T) {
 	tests := []struct {
-		name       string
-		s          Settings
+		name         string
+		s            Settings
 		wantW, wantH int
 	}{
 		{"defaults", Settings{}, 240, 60},
