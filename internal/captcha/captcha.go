@@ -99,8 +99,7 @@ type Service struct {
 	client  *http.Client
 	timeout time.Duration // per verifier call
 	glyphs  glyphCache
-	// pngBuffers lets concurrent renders reuse the PNG encoder's buffers.
-	pngBuffers encoderPool
+	png     pngWriter
 }
 
 // New returns a Service that keeps answers in store and calls hosted

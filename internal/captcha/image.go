@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
-	"image/png"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -267,12 +266,11 @@ func segmentDistance(p, a, b point) float64 {
 	return math.Sqrt(dx*dx + dy*dy)
 }
 
-// encode returns img as a PNG data URL. BestSpeed because the image lives
-// for one page view and noise compresses poorly anyway.
-func (sv *Service) encode(img image.Image) (string, error) {
+// encode returns img as a PNG data URL.
+func (sv *Service) encode(img *image.RGBA) (string, error) {
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &sv.pngBuffers}
-	if err := enc.Encode(&buf, img); err != nil {
+	buf.Grow(len(img.Pix) / 3) // about what the images compress to
+	if err := sv.png.encode(&buf, img); err != nil {
 		return "", err
 	}
 	const prefix = "data:image/png;base64,"
@@ -281,18 +279,6 @@ func (sv *Service) encode(img image.Image) (string, error) {
 	base64.StdEncoding.Encode(out[len(prefix):], buf.Bytes())
 	return string(out), nil
 }
-
-// encoderPool is a png.EncoderBufferPool over sync.Pool.
-type encoderPool struct{ p sync.Pool }
-
-// Get implements png.EncoderBufferPool; nil tells the encoder to allocate.
-func (e *encoderPool) Get() *png.EncoderBuffer {
-	b, _ := e.p.Get().(*png.EncoderBuffer)
-	return b
-}
-
-// Put implements png.EncoderBufferPool.
-func (e *encoderPool) Put(b *png.EncoderBuffer) { e.p.Put(b) }
 
 // glyph is one character's anti-aliased coverage mask, cropped to its ink.
 type glyph struct {

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/base64"
 	"image"
+	"image/color"
 	"image/png"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -87,6 +89,39 @@ func TestFontCoversDrawable(t *testing.T) {
 		}
 		if len(gs) != len([]rune(drawable)) {
 			t.Errorf("rasterise(%d) has %d glyphs, want %d", px, len(gs), len([]rune(drawable)))
+		}
+	}
+}
+
+// TestPNGRoundTrip checks the hand-rolled encoder against image/png's
+// decoder, reusing one writer across sizes as concurrent renders do.
+func TestPNGRoundTrip(t *testing.T) {
+	var pw pngWriter
+	for _, size := range []image.Point{{1, 1}, {300, 7}, {17, 5}, {240, 60}} {
+		img := image.NewRGBA(image.Rectangle{Max: size})
+		for i := range img.Pix {
+			img.Pix[i] = byte(rand.IntN(256))
+			if i%4 == 3 {
+				img.Pix[i] = 0xff
+			}
+		}
+		var buf bytes.Buffer
+		if err := pw.encode(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		got, err := png.Decode(&buf)
+		if err != nil {
+			t.Fatalf("%v: decode: %v", size, err)
+		}
+		if got.Bounds() != img.Bounds() {
+			t.Fatalf("%v: decoded bounds %v", size, got.Bounds())
+		}
+		for y := range size.Y {
+			for x := range size.X {
+				if g, w := color.RGBAModel.Convert(got.At(x, y)), img.At(x, y); g != w {
+					t.Fatalf("%v: pixel (%d,%d) = %v, want %v", size, x, y, g, w)
+				}
+			}
 		}
 	}
 }
