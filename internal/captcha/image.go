@@ -58,7 +58,7 @@ func (sv *Service) render(s Settings, text string) (string, error) {
 		for range n {
 			g := gs[noise[rand.IntN(len(noise))]]
 			c.drawGlyph(g, rand.Float64()*float64(w), rand.Float64()*float64(h),
-				0.3+0.1*float64(complexText)+0.2*rand.Float64(), jitter(math.Pi), 0, randColor(130, 210))
+				0.3+0.05*float64(complexText)+0.15*rand.Float64(), jitter(math.Pi), 0, randColor(150, 220))
 		}
 	}
 
