@@ -67,8 +67,8 @@ type Settings struct {
 	ShowSineLine     bool // a wave drawn over the text in a text colour
 	ShowHollowLine   bool // a wave in the background colour that cuts the glyphs
 	ShowNoiseText    bool // faint small characters behind the text
-	ComplexNoiseText int  // 0 low, 1 medium, 2 high
-	ComplexNoiseDot  int  // 0 low, 1 medium, 2 high
+	ComplexNoiseText int  // 0 low, 1 medium, 2 high (and above)
+	ComplexNoiseDot  int  // 0 low, 1 medium, 2 high (and above)
 
 	ReCaptchaSecret    string
 	ReCaptchaVerifyURL string
@@ -85,8 +85,9 @@ type Settings struct {
 var ErrCaptcha = errs.NewSentinel(errs.Invalid, "CAPTCHA verification failed")
 
 const (
-	keyPrefix = "captcha_"
-	answerTTL = 10 * time.Minute
+	keyPrefix    = "captcha_"
+	ticketLength = 20
+	answerTTL    = 10 * time.Minute
 	// verifyTimeout bounds a call to a hosted verifier, so a slow provider
 	// cannot hold sign-in requests open.
 	verifyTimeout = 5 * time.Second
@@ -127,7 +128,7 @@ func (sv *Service) Generate(ctx context.Context, s Settings) (Challenge, error) 
 	if err != nil {
 		return Challenge{}, errs.E(op, errs.Internal, err)
 	}
-	ticket := randomString(alnum, 20)
+	ticket := randomString(alnum, ticketLength)
 	if err := sv.store.Set(ctx, keyPrefix+ticket, []byte(answer), answerTTL); err != nil {
 		return Challenge{}, errs.E(op, errs.Unavailable, err)
 	}
@@ -156,8 +157,8 @@ func (sv *Service) Verify(ctx context.Context, s Settings, captcha, ticket strin
 }
 
 func (sv *Service) checkAnswer(ctx context.Context, op, captcha, ticket string) error {
-	if ticket == "" {
-		return fail(op, nil)
+	if len(ticket) != ticketLength { // not ours; spare the KV store a lookup
+		return fail(op, fmt.Errorf("malformed ticket"))
 	}
 	want, ok, err := sv.store.Take(ctx, keyPrefix+ticket)
 	if err != nil {

@@ -31,6 +31,8 @@ const drawable = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ+-×=?"
 const noiseChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 // render draws text as a PNG data URL, decorated according to s.
+// Placement and colours come from math/rand: they hide nothing secret, and
+// the answer itself was drawn from crypto/rand.
 func (sv *Service) render(s Settings, text string) (string, error) {
 	w := min(max(positiveOr(s.Width, DefaultWidth), minSide), maxWidth)
 	h := min(max(positiveOr(s.Height, DefaultHeight), minSide), maxHeight)
@@ -38,7 +40,7 @@ func (sv *Service) render(s Settings, text string) (string, error) {
 
 	margin := float64(w) / 20
 	slot := (float64(w) - 2*margin) / float64(len(runes))
-	// Go Mono advances 0.6 em; 0.7 leaves a little air for rotation. The
+	// Go Mono Bold advances 0.6 em; 0.7 leaves a little air for rotation. The
 	// height bound keeps ascenders and descenders inside the image.
 	px := max(int(min(0.75*float64(h), slot/0.7)), 6)
 	gs, err := sv.glyphs.get(px)
