@@ -81,6 +81,11 @@ func (s *Service) create(ctx context.Context, u *drive.User) error {
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}
+		// Every account owns one root folder from the start, so concurrent
+		// first requests never race to create two.
+		if err := tx.InsertFile(ctx, &drive.File{Type: drive.TypeFolder, OwnerID: u.ID}); err != nil {
+			return err
+		}
 		if u.ID == 1 && u.GroupID != drive.AdminGroupID {
 			u.GroupID = drive.AdminGroupID
 			return tx.SetUserGroup(ctx, u.ID, drive.AdminGroupID)

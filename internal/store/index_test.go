@@ -50,6 +50,9 @@ func TestQueriesUseIndexes(t *testing.T) {
 				if err := tx.CreateUser(ctx, u); err != nil {
 					return err
 				}
+				if err := seedTree(ctx, tx, u.ID); err != nil {
+					return err
+				}
 			}
 			return nil
 		})
@@ -57,12 +60,12 @@ func TestQueriesUseIndexes(t *testing.T) {
 			t.Fatal(err)
 		}
 		if db.Dialect() == "mysql" {
-			if _, err := store.SQL(db).ExecContext(ctx, `ANALYZE TABLE users, settings, storage_policies, schema_migrations`); err != nil {
+			if _, err := store.SQL(db).ExecContext(ctx, `ANALYZE TABLE users, settings, storage_policies, schema_migrations, files, entities, file_entities, metadata, upload_sessions`); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if db.Dialect() == "postgres" {
-			if _, err := store.SQL(db).ExecContext(ctx, `ANALYZE users, settings, storage_policies, "groups", schema_migrations`); err != nil {
+			if _, err := store.SQL(db).ExecContext(ctx, `ANALYZE users, settings, storage_policies, "groups", schema_migrations, files, entities, file_entities, metadata, upload_sessions`); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,0 +1,222 @@
+// Package files is the virtual filesystem: cloudreve:// URIs resolved to the
+// actor's tree, listing, creating, renaming, moving, copying, trashing,
+// restoring and deleting, with capacity accounting. Every method takes the
+// acting user, so no code path skips the ownership rules.
+package files
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/stratus-drive/stratus/internal/drive"
+	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/hashid"
+	"github.com/stratus-drive/stratus/internal/setting"
+	"github.com/stratus-drive/stratus/internal/store"
+)
+
+// Conditions that Cloudreve gives their own codes.
+var (
+	ErrPathNotExist         = errs.NewSentinel(errs.NotExist, "path not exist")
+	ErrNameConflict         = errs.NewSentinel(errs.Exist, "object with the same name already exists")
+	ErrIllegalName          = errs.NewSentinel(errs.Invalid, "illegal object name")
+	ErrNotOwner             = errs.NewSentinel(errs.Permission, "only the owner may do this")
+	ErrUnsupportedAction    = errs.NewSentinel(errs.Permission, "not supported action")
+	ErrInsufficientCapacity = errs.NewSentinel(errs.Quota, "insufficient capacity")
+	ErrTooManyURIs          = errs.NewSentinel(errs.Invalid, "too many URIs in one request")
+	ErrWalkLimit            = errs.NewSentinel(errs.TooLarge, "walked-file limit reached")
+	ErrEntityNotExist       = errs.NewSentinel(errs.NotExist, "entity not found")
+	ErrFileTooLarge         = errs.NewSentinel(errs.TooLarge, "file too large")
+	ErrInvalidURI           = errs.NewSentinel(errs.Invalid, "invalid file URI")
+	ErrLoginRequired        = errs.NewSentinel(errs.Unauthenticated, "login required")
+	ErrGroupNotAllowed      = errs.NewSentinel(errs.Permission, "group not allowed")
+	ErrStaleVersion         = errs.NewSentinel(errs.Conflict, "stale version")
+)
+
+// Service implements the filesystem.
+type Service struct {
+	db       *store.DB
+	settings *setting.Service
+	ids      *hashid.Codec
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// New builds the service.
+func New(db *store.DB, settings *setting.Service, ids *hashid.Codec, log *slog.Logger) *Service {
+	return &Service{db: db, settings: settings, ids: ids, log: log, now: time.Now}
+}
+
+// Node is a file reached through a filesystem: the row plus the URI by which
+// the caller sees it and what that filesystem lets the caller do.
+type Node struct {
+	File       *drive.File
+	URI        drive.URI
+	FS         drive.FS
+	Capability drive.Boolset
+	Owned      bool
+	// Name is the display name: the original name for trashed items.
+	Name string
+}
+
+// Capability bits of filesystems (conventions §8.2).
+const (
+	CapCreate        = 0
+	CapRename        = 1
+	CapUpload        = 6
+	CapDownload      = 7
+	CapUpdateMeta    = 8
+	CapList          = 9
+	CapThumb         = 10
+	CapHardDelete    = 14
+	CapLock          = 15
+	CapSoftDelete    = 16
+	CapRestore       = 17
+	CapShare         = 18
+	CapInfo          = 19
+	CapVersion       = 20
+	CapEnter         = 23
+	CapModifyProps   = 24
+)
+
+// Capabilities per filesystem; every item reached through one carries it.
+var capabilities = map[drive.FS]drive.Boolset{
+	drive.FSMy:           drive.BoolsetOf(0, 1, 6, 7, 8, 9, 10, 14, 15, 16, 18, 19, 20, 23, 24),
+	drive.FSShare:        drive.BoolsetOf(7, 9, 10, 15, 19, 20, 23, 24),
+	drive.FSTrash:        drive.BoolsetOf(9, 14, 15, 17, 19),
+	drive.FSSharedWithMe: drive.BoolsetOf(7, 9, 23),
+}
+
+// Capabilities returns the capability set of fs.
+func Capabilities(fs drive.FS) drive.Boolset { return capabilities[fs] }
+
+// reader is what the read paths need from *store.DB or *store.Tx.
+type reader interface {
+	FileByID(ctx context.Context, id int) (*drive.File, error)
+	RootOf(ctx context.Context, owner int) (*drive.File, error)
+	ChildByName(ctx context.Context, parent int, name string) (*drive.File, error)
+	TrashItem(ctx context.Context, owner int, name string) (*drive.File, error)
+	InsertFile(ctx context.Context, f *drive.File) error
+}
+
+func parseURI(raw string) (drive.URI, error) {
+	u, err := drive.ParseURI(raw)
+	if err != nil {
+		return drive.URI{}, errs.E("files.parseURI", ErrInvalidURI, err.Error())
+	}
+	return u, nil
+}
+
+// ownerID decides whose "my" tree a URI names: the caller's, unless it names
+// another user, which community Cloudreve refuses even for admins.
+func (s *Service) checkMyURI(actor drive.Actor, u drive.URI) error {
+	if actor.IsAnonymous() {
+		return ErrLoginRequired
+	}
+	if u.ID != "" {
+		id, err := s.ids.Decode(u.ID, hashid.User)
+		if err != nil {
+			return errs.E("files.checkMyURI", ErrInvalidURI, "bad user ID in URI")
+		}
+		if id != actor.User.ID {
+			return errs.E("files.checkMyURI", errs.Permission, "another user's files")
+		}
+	}
+	return nil
+}
+
+// root returns the actor's root folder. Accounts get theirs when they are
+// created; one missing (an account made by an older version) is created here.
+func (s *Service) root(ctx context.Context, r reader, owner int) (*drive.File, error) {
+	f, err := r.RootOf(ctx, owner)
+	if err == nil || !errs.Is(errs.NotExist, err) {
+		return f, err
+	}
+	root := &drive.File{Type: drive.TypeFolder, OwnerID: owner}
+	if err := r.InsertFile(ctx, root); err != nil {
+		return nil, err
+	}
+	return root, nil
+}
+
+// resolve walks u to a node. It returns ErrPathNotExist when a segment is
+// missing and refuses to walk through files and shortcuts.
+func (s *Service) resolve(ctx context.Context, r reader, actor drive.Actor, u drive.URI) (*Node, error) {
+	const op = "files.resolve"
+	switch u.FS {
+	case drive.FSMy:
+		if err := s.checkMyURI(actor, u); err != nil {
+			return nil, errs.E(op, err)
+		}
+		f, err := s.root(ctx, r, actor.User.ID)
+		if err != nil {
+			return nil, errs.E(op, err)
+		}
+		for i, name := range u.Path {
+			if !f.IsFolder() {
+				return nil, errs.E(op, ErrPathNotExist)
+			}
+			if f.IsSymbolic {
+				return nil, errs.E(op, ErrUnsupportedAction, "cannot enter a shortcut")
+			}
+			child, err := r.ChildByName(ctx, f.ID, name)
+			if errs.Is(errs.NotExist, err) {
+				return nil, errs.E(op, ErrPathNotExist, "path not exist: "+drive.URI{FS: u.FS, Path: u.Path[:i+1]}.String())
+			} else if err != nil {
+				return nil, errs.E(op, err)
+			}
+			f = child
+		}
+		return s.node(u.WithoutQuery(), drive.FSMy, f, actor), nil
+	case drive.FSTrash:
+		if actor.IsAnonymous() {
+			return nil, errs.E(op, ErrLoginRequired)
+		}
+		if len(u.Path) == 0 {
+			// The trash root is virtual; it has no row.
+			return &Node{File: &drive.File{Type: drive.TypeFolder, OwnerID: actor.User.ID}, URI: u.WithoutQuery(),
+				FS: drive.FSTrash, Capability: capabilities[drive.FSTrash], Owned: true}, nil
+		}
+		if len(u.Path) > 1 {
+			return nil, errs.E(op, ErrPathNotExist)
+		}
+		f, err := r.TrashItem(ctx, actor.User.ID, u.Path[0])
+		if errs.Is(errs.NotExist, err) {
+			return nil, errs.E(op, ErrPathNotExist)
+		} else if err != nil {
+			return nil, errs.E(op, err)
+		}
+		return s.node(u.WithoutQuery(), drive.FSTrash, f, actor), nil
+	case drive.FSShare, drive.FSSharedWithMe:
+		if actor.IsAnonymous() && u.FS == drive.FSSharedWithMe {
+			return nil, errs.E(op, ErrLoginRequired)
+		}
+		// Shares arrive with their own issue; until then these filesystems are empty.
+		return nil, errs.E(op, ErrPathNotExist, "sharing is not available yet")
+	}
+	return nil, errs.E(op, ErrInvalidURI)
+}
+
+func (s *Service) node(u drive.URI, fs drive.FS, f *drive.File, actor drive.Actor) *Node {
+	return &Node{File: f, URI: u, FS: fs, Capability: capabilities[fs], Name: f.Name,
+		Owned: !actor.IsAnonymous() && f.OwnerID == actor.User.ID}
+}
+
+// checkBatch bounds the number of URIs of a batch request.
+func (s *Service) checkBatch(n int) error {
+	if n == 0 {
+		return errs.E("files.checkBatch", errs.Invalid, "URIs cannot be empty")
+	}
+	if max := s.settings.Int("max_batched_file"); max > 0 && int64(n) > max {
+		return ErrTooManyURIs
+	}
+	return nil
+}
+
+func requireCap(n *Node, bit int) error {
+	if !n.Capability.Has(bit) {
+		return errs.E("files.requireCap", ErrUnsupportedAction)
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package files
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/stratus-drive/stratus/internal/drive"
+	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/store"
+)
+
+// Info returns the node at rawURI with its public metadata.
+func (s *Service) Info(ctx context.Context, actor drive.Actor, rawURI string) (*Node, error) {
+	const op = "files.Info"
+	u, err := parseURI(rawURI)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	n, err := s.resolve(ctx, s.db, actor, u)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if n.File.ID == 0 || n.File.IsRoot() {
+		return nil, errs.E(op, ErrUnsupportedAction, "info on a filesystem root")
+	}
+	if err := s.loadMetadata(ctx, []*Node{n}); err != nil {
+		return nil, errs.E(op, err)
+	}
+	return n, nil
+}
+
+// Create makes a file or folder at rawURI, creating missing parent folders.
+// An existing item of the same type is returned unless errOnConflict.
+func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, typ drive.FileType,
+	metadata map[string]string, errOnConflict bool) (*Node, error) {
+	const op = "files.Create"
+	u, err := parseURI(rawURI)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if u.FS != drive.FSMy {
+		if u.FS == drive.FSTrash || u.FS == drive.FSSharedWithMe {
+			if actor.IsAnonymous() {
+				return nil, errs.E(op, ErrLoginRequired)
+			}
+		}
+		return nil, errs.E(op, ErrUnsupportedAction)
+	}
+	if err := s.checkMyURI(actor, u); err != nil {
+		return nil, errs.E(op, err)
+	}
+	if u.IsRoot() {
+		return nil, errs.E(op, ErrNameConflict, "the root already exists")
+	}
+	if err := s.checkName(actor, u.Name(), typ); err != nil {
+		return nil, errs.E(op, err)
+	}
+	var f *drive.File
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		parent, err := s.mkdirAll(ctx, tx, actor, u.Path[:len(u.Path)-1])
+		if err != nil {
+			return err
+		}
+		existing, err := tx.ChildByName(ctx, parent.ID, u.Name())
+		if err == nil {
+			if existing.Type != typ || errOnConflict {
+				return ErrNameConflict
+			}
+			f = existing
+			return nil
+		} else if !errs.Is(errs.NotExist, err) {
+			return err
+		}
+		f = &drive.File{Type: typ, Name: u.Name(), OwnerID: actor.User.ID, ParentID: parent.ID,
+			PolicyID: policyOf(actor)}
+		if err := tx.InsertFile(ctx, f); err != nil {
+			if errs.Is(errs.Exist, err) {
+				return ErrNameConflict
+			}
+			return err
+		}
+		for k, v := range metadata {
+			if err := tx.SetMetadata(ctx, store.Meta{FileID: f.ID, Name: k, Value: v, Public: true}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	n := s.node(u.WithoutQuery(), drive.FSMy, f, actor)
+	if err := s.loadMetadata(ctx, []*Node{n}); err != nil {
+		return nil, errs.E(op, err)
+	}
+	return n, nil
+}
+
+// mkdirAll walks path from the actor's root inside tx, creating missing
+// folders, and returns the last folder.
+func (s *Service) mkdirAll(ctx context.Context, tx *store.Tx, actor drive.Actor, path []string) (*drive.File, error) {
+	f, err := s.root(ctx, tx, actor.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range path {
+		if !f.IsFolder() {
+			return nil, errs.E("files.mkdirAll", ErrPathNotExist, "a parent is a file")
+		}
+		if f.IsSymbolic {
+			return nil, errs.E("files.mkdirAll", ErrUnsupportedAction, "cannot enter a shortcut")
+		}
+		child, err := tx.ChildByName(ctx, f.ID, name)
+		if errs.Is(errs.NotExist, err) {
+			if err := s.checkName(actor, name, drive.TypeFolder); err != nil {
+				return nil, err
+			}
+			child = &drive.File{Type: drive.TypeFolder, Name: name, OwnerID: actor.User.ID, ParentID: f.ID,
+				PolicyID: policyOf(actor)}
+			if err := tx.InsertFile(ctx, child); err != nil {
+				return nil, err
+			}
+		} else if err != nil {
+			return nil, err
+		}
+		f = child
+	}
+	return f, nil
+}
+
+func policyOf(actor drive.Actor) int {
+	if g := actor.Group(); g != nil {
+		return g.StoragePolicyID
+	}
+	return 0
+}
+
+// Rename gives the item at rawURI a new name in the same folder.
+func (s *Service) Rename(ctx context.Context, actor drive.Actor, rawURI, newName string) (*Node, error) {
+	const op = "files.Rename"
+	u, err := parseURI(rawURI)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	var n *Node
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		n, err = s.resolve(ctx, tx, actor, u)
+		if err != nil {
+			return err
+		}
+		if err := requireCap(n, CapRename); err != nil {
+			return err
+		}
+		if n.File.IsRoot() || n.File.ParentID == 0 {
+			return errs.E(op, ErrUnsupportedAction, "cannot rename a root")
+		}
+		if !n.Owned {
+			return ErrNotOwner
+		}
+		if err := s.checkName(actor, newName, n.File.Type); err != nil {
+			return err
+		}
+		if newName == n.File.Name {
+			return nil
+		}
+		if err := tx.MoveFile(ctx, n.File.ID, n.File.ParentID, newName, s.now()); err != nil {
+			if errs.Is(errs.Exist, err) {
+				return ErrNameConflict
+			}
+			return err
+		}
+		if ext(newName) != ext(n.File.Name) && !n.File.IsFolder() {
+			if err := tx.DeleteMetadata(ctx, n.File.ID, drive.MetaThumbDisabled); err != nil {
+				return err
+			}
+		}
+		n.File.Name, n.Name = newName, newName
+		parent, _ := u.WithoutQuery().Parent()
+		n.URI = parent.Join(newName)
+		return nil
+	})
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if err := s.loadMetadata(ctx, []*Node{n}); err != nil {
+		return nil, errs.E(op, err)
+	}
+	return n, nil
+}
+
+func ext(name string) string {
+	for i := len(name) - 1; i >= 0; i-- {
+		if name[i] == '.' {
+			return name[i+1:]
+		}
+	}
+	return ""
+}
+
+// checkName applies the name rules and, for files, the group policy's
+// extension and name-pattern rules.
+func (s *Service) checkName(actor drive.Actor, name string, typ drive.FileType) error {
+	if err := drive.ValidateName(name); err != nil {
+		return errs.E("files.checkName", ErrIllegalName, err.Error())
+	}
+	return nil
+}
+
+// expectedCollect renders the trash expiry for a group's retention.
+func (s *Service) expectedCollect(actor drive.Actor) string {
+	retention := 0
+	if g := actor.Group(); g != nil {
+		retention = g.Settings.TrashRetention
+	}
+	return strconv.FormatInt(s.now().Unix()+int64(retention), 10)
+}
