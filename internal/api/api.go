@@ -14,6 +14,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/api/wire"
 	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/config"
+	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/setting"
 )
@@ -24,6 +25,7 @@ const Prefix = "/api/v4"
 // Deps are what the handlers call.
 type Deps struct {
 	Accounts *account.Service
+	Files    *files.Service
 	Settings *setting.Service
 	IDs      *hashid.Codec
 	Version  string
@@ -78,6 +80,17 @@ func (h *handler) routes() {
 	h.handle("GET /user/setting/2fa", h.login("UserInfo.Read", h.prepare2FA))
 	h.handle("GET /user/setting/policies", h.login("UserInfo.Read", h.policies))
 	h.handle("GET /group/list", h.login("", h.groups))
+
+	// Files. The filesystem itself decides who may do what (my and trash
+	// need a session; shares may not), so these routes take any caller.
+	h.handle("GET /file", h.scoped("Files.Read", h.listFiles))
+	h.handle("GET /file/info", h.scoped("Files.Read", h.fileInfo))
+	h.handle("POST /file/create", h.scoped("Files.Write", h.createFile))
+	h.handle("POST /file/rename", h.scoped("Files.Write", h.renameFile))
+	h.handle("POST /file/move", h.scoped("Files.Write", h.moveFiles))
+	h.handle("DELETE /file", h.scoped("Files.Write", h.deleteFiles))
+	h.handle("POST /file/restore", h.scoped("Files.Write", h.restoreFiles))
+	h.handle("DELETE /file/trash", h.scoped("Files.Write", h.emptyTrash))
 }
 
 func (h *handler) handle(pattern string, fn wire.HandlerFunc) {
@@ -87,6 +100,21 @@ func (h *handler) handle(pattern string, fn wire.HandlerFunc) {
 
 // public wraps a handler that works for anyone, signed in or not.
 func (h *handler) public(fn wire.HandlerFunc) wire.HandlerFunc { return fn }
+
+// scoped wraps a handler open to anonymous callers that still checks a
+// scoped token's scope and refuses a bad token outright.
+func (h *handler) scoped(scope string, fn wire.HandlerFunc) wire.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) (any, error) {
+		if err := authError(r); err != nil {
+			return nil, err
+		}
+		a := wire.Actor(r)
+		if err := auth.CheckScope(a.Scopes, a.ClientID, scope); err != nil {
+			return nil, err
+		}
+		return fn(w, r)
+	}
+}
 
 // login wraps a handler that needs a signed-in user and, for OAuth-scoped
 // tokens, the given scope ("" = none).

@@ -62,22 +62,22 @@ type Node struct {
 
 // Capability bits of filesystems (conventions §8.2).
 const (
-	CapCreate        = 0
-	CapRename        = 1
-	CapUpload        = 6
-	CapDownload      = 7
-	CapUpdateMeta    = 8
-	CapList          = 9
-	CapThumb         = 10
-	CapHardDelete    = 14
-	CapLock          = 15
-	CapSoftDelete    = 16
-	CapRestore       = 17
-	CapShare         = 18
-	CapInfo          = 19
-	CapVersion       = 20
-	CapEnter         = 23
-	CapModifyProps   = 24
+	CapCreate      = 0
+	CapRename      = 1
+	CapUpload      = 6
+	CapDownload    = 7
+	CapUpdateMeta  = 8
+	CapList        = 9
+	CapThumb       = 10
+	CapHardDelete  = 14
+	CapLock        = 15
+	CapSoftDelete  = 16
+	CapRestore     = 17
+	CapShare       = 18
+	CapInfo        = 19
+	CapVersion     = 20
+	CapEnter       = 23
+	CapModifyProps = 24
 )
 
 // Capabilities per filesystem; every item reached through one carries it.

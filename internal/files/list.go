@@ -33,15 +33,15 @@ type Pagination struct {
 
 // Listing is a page of a folder.
 type Listing struct {
-	Parent      *Node
-	Files       []*Node
-	Pagination  Pagination
-	OrderBy     string
-	Direction   string
-	Searching   bool
-	ContextHint string
-	MixedType   bool
-	View        *drive.ExplorerView
+	Parent                *Node
+	Files                 []*Node
+	Pagination            Pagination
+	OrderBy               string
+	Direction             string
+	Searching             bool
+	ContextHint           string
+	MixedType             bool
+	View                  *drive.ExplorerView
 	RecursionLimitReached bool
 }
 

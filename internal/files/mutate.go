@@ -6,6 +6,7 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/store"
 )
 
@@ -213,4 +214,48 @@ func (s *Service) expectedCollect(actor drive.Actor) string {
 		retention = g.Settings.TrashRetention
 	}
 	return strconv.FormatInt(s.now().Unix()+int64(retention), 10)
+}
+
+// InfoByID returns the actor's own file by public ID, reached through "my"
+// (or the trash, for trashed items).
+func (s *Service) InfoByID(ctx context.Context, actor drive.Actor, publicID string) (*Node, error) {
+	const op = "files.InfoByID"
+	if actor.IsAnonymous() {
+		return nil, errs.E(op, ErrLoginRequired)
+	}
+	id, err := s.ids.Decode(publicID, hashid.File)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	f, err := s.db.FileByID(ctx, id)
+	if errs.Is(errs.NotExist, err) {
+		return nil, errs.E(op, ErrPathNotExist)
+	} else if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if f.OwnerID != actor.User.ID {
+		return nil, errs.E(op, ErrNotOwner)
+	}
+	if f.IsRoot() {
+		return nil, errs.E(op, ErrUnsupportedAction, "info on a filesystem root")
+	}
+	var path []string
+	top := f
+	for top.ParentID != 0 {
+		path = append([]string{top.Name}, path...)
+		if top, err = s.db.FileByID(ctx, top.ParentID); err != nil {
+			return nil, errs.E(op, err)
+		}
+	}
+	u := drive.URI{FS: drive.FSMy, Path: path}
+	fs := drive.FSMy
+	if !top.IsRoot() { // the chain ends at a trashed item
+		fs = drive.FSTrash
+		u = drive.URI{FS: drive.FSTrash, Path: append([]string{top.Name}, path[:0]...)}
+	}
+	n := s.node(u, fs, f, actor)
+	if err := s.loadMetadata(ctx, []*Node{n}); err != nil {
+		return nil, errs.E(op, err)
+	}
+	return n, nil
 }

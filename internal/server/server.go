@@ -18,6 +18,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/account"
 	"github.com/stratus-drive/stratus/internal/api"
 	"github.com/stratus-drive/stratus/internal/config"
+	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/kv"
 	"github.com/stratus-drive/stratus/internal/kv/memory"
@@ -87,8 +88,9 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		DB: s.db, Settings: s.settings, KV: s.kv, IDs: ids, Log: s.log,
 		DataDir: s.cfg.System.DataDir, Limits: opt.Limits,
 	})
+	fileService := files.New(s.db, s.settings, ids, s.log)
 	apiHandler := api.New(api.Deps{
-		Accounts: s.accounts, Settings: s.settings, IDs: ids,
+		Accounts: s.accounts, Files: fileService, Settings: s.settings, IDs: ids,
 		Version: APIVersion, Config: s.cfg, Log: s.log,
 	})
 	mux := http.NewServeMux()

@@ -271,7 +271,8 @@ func (r *runner) ChildrenOf(ctx context.Context, parents []int) ([]*drive.File, 
 }
 
 // DeleteFiles hard-deletes files with their entity links and metadata. The
-// caller deletes children before parents (or all of a subtree at once).
+// caller passes whole subtrees: a file whose parent survives is fine, but a
+// deleted folder's children must be in ids too.
 func (r *runner) DeleteFiles(ctx context.Context, ids []int) error {
 	const op = "store.DeleteFiles"
 	for _, chunk := range chunks(ids) {
@@ -285,12 +286,17 @@ func (r *runner) DeleteFiles(ctx context.Context, ids []int) error {
 			}
 		}
 	}
-	// Children first: parent_id references files(id) without cascade.
-	for i := len(ids); i > 0; i -= maxIn {
-		lo := max(0, i-maxIn)
-		chunk := ids[lo:i]
-		if _, err := r.x.ExecContext(ctx, r.inQuery(`DELETE FROM files WHERE id IN (%s)`, len(chunk)), intArgs(chunk)...); err != nil {
-			return classify(op, err)
+	// Detach first: parent_id references files(id), and MySQL checks that
+	// row by row, so a parent and its child in one DELETE would fail.
+	for _, chunk := range chunks(ids) {
+		args := intArgs(chunk)
+		for _, stmt := range []string{
+			`UPDATE files SET parent_id = NULL WHERE id IN (%s)`,
+			`DELETE FROM files WHERE id IN (%s)`,
+		} {
+			if _, err := r.x.ExecContext(ctx, r.inQuery(stmt, len(chunk)), args...); err != nil {
+				return classify(op, err)
+			}
 		}
 	}
 	return nil

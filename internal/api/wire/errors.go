@@ -7,6 +7,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/captcha"
 	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/files"
 )
 
 // sentinelCode maps one service sentinel to its Cloudreve code and message.
@@ -41,6 +42,20 @@ var sentinels = []sentinelCode{
 	{auth.ErrSignatureExpired, CodeSignExpired, "Signature expired"},
 	{auth.ErrSignatureInvalid, CodeInvalidSign, "Invalid signature"},
 	{captcha.ErrCaptcha, CodeCaptchaError, "CAPTCHA not match."},
+	{files.ErrLoginRequired, CodeLoginRequired, "Login required"},
+	{files.ErrPathNotExist, CodeParentNotExist, "Path not exist"},
+	{files.ErrNameConflict, CodeObjectExist, "Object with the same name already exists"},
+	{files.ErrIllegalName, CodeIllegalObjectName, "Illegal object name"},
+	{files.ErrNotOwner, CodeOwnerOnly, "Only the owner can do this"},
+	{files.ErrUnsupportedAction, CodeNoPermission, "Not supported action"},
+	{files.ErrInsufficientCapacity, CodeInsufficientCapacity, "Insufficient capacity"},
+	{files.ErrTooManyURIs, CodeTooManyURIs, "Too many URIs in one request"},
+	{files.ErrWalkLimit, CodeWalkedFileLimit, "Walked file limit reached"},
+	{files.ErrEntityNotExist, CodeEntityNotExist, "Entity not exist"},
+	{files.ErrFileTooLarge, CodeFileTooLarge, "File too large"},
+	{files.ErrInvalidURI, CodeParamErr, "Invalid file URI"},
+	{files.ErrGroupNotAllowed, CodeGroupNotAllowed, "Group not allowed"},
+	{files.ErrStaleVersion, CodeStaleVersion, "Stale version"},
 }
 
 // kindCodes is the fallback for errors without a listed sentinel.
