@@ -97,9 +97,8 @@ type SearchError struct {
 // Error implements error.
 func (e *SearchError) Error() string { return "invalid search parameter " + e.Param + ": " + e.Reason }
 
-// Search query limits. Names cannot be longer than maxNameBytes, so neither
-// can a useful keyword; the term cap bounds the size of the SQL query that
-// a single listing request can build.
+// Search query limits. Keywords are capped at maxNameBytes, the longest
+// name; the term cap bounds the SQL that one listing request can build.
 const (
 	maxSearchTerms = 32
 	maxUnixSeconds = 253402300799 // 9999-12-31T23:59:59Z, the last second every database stores
