@@ -62,11 +62,13 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 // environment, then flags.
 func (c *commonFlags) load(environ []string, log *slog.Logger) (config.Config, error) {
 	cfg, warnings, err := config.Load(c.config, environ)
-	if err != nil {
-		return cfg, err
-	}
+	// Warnings first, even when the file is refused: an unknown key is often
+	// the misspelling behind the problem.
 	for _, w := range warnings {
 		log.Warn("config: " + w)
+	}
+	if err != nil {
+		return cfg, err
 	}
 	if c.data != "" {
 		cfg.System.DataDir = c.data
@@ -92,10 +94,14 @@ func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
 
 func runServer(args, environ []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	var c commonFlags
 	c.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("server: unexpected argument %q", fs.Arg(0))
 	}
 	cfg, err := c.load(environ, newLogger(stderr, config.Default()))
 	if err != nil {
@@ -117,7 +123,12 @@ func runUser(args, environ []string, stdout, stderr io.Writer) error {
 		return errors.New("user: want create or reset-password")
 	}
 	sub, args := args[0], args[1:]
+	if sub != "create" && sub != "reset-password" {
+		// Before opening anything: a typo must not create a data directory.
+		return fmt.Errorf("user: unknown subcommand %q (want create or reset-password)", sub)
+	}
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	var c commonFlags
 	c.register(fs)
 	email := fs.String("email", "", "account e-mail")
@@ -125,6 +136,9 @@ func runUser(args, environ []string, stdout, stderr io.Writer) error {
 	admin := fs.Bool("admin", false, "make the account an administrator (create only)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("user %s: unexpected argument %q", sub, fs.Arg(0))
 	}
 	if *email == "" || *password == "" {
 		return errors.New("--email and --password are required")
