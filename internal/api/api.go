@@ -4,6 +4,7 @@
 package api
 
 import (
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -91,6 +92,14 @@ func (h *handler) routes() {
 	h.handle("DELETE /file", h.scoped("Files.Write", h.deleteFiles))
 	h.handle("POST /file/restore", h.scoped("Files.Write", h.restoreFiles))
 	h.handle("DELETE /file/trash", h.scoped("Files.Write", h.emptyTrash))
+	h.handle("PUT /file/upload", h.scoped("Files.Write", h.createUpload))
+	h.handle("POST /file/upload/{session}/{index}", h.scoped("Files.Write", h.uploadChunk))
+	h.handle("DELETE /file/upload", h.scoped("Files.Write", h.cancelUpload))
+	h.handle("POST /file/url", h.scoped("Files.Read", h.fileURLs))
+	content := contentCORS(h.wire.HandleRaw(h.entityContent))
+	for _, m := range []string{"GET", "HEAD", "OPTIONS"} {
+		h.mux.Handle(m+" "+Prefix+"/file/content/{id}/{speed}/{name}", content)
+	}
 }
 
 func (h *handler) handle(pattern string, fn wire.HandlerFunc) {
@@ -197,6 +206,15 @@ func (w *statusWriter) WriteHeader(code int) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// ReadFrom keeps the sendfile path of the real writer reachable: without it
+// io.Copy from an *os.File would fall back to a user-space copy.
+func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(w.ResponseWriter, r)
+}
 
 func corsMiddleware(c config.CORS, next http.Handler) http.Handler {
 	methods := strings.Join(c.AllowMethods, ", ")

@@ -13,6 +13,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/setting"
+	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/store"
 )
 
@@ -32,6 +33,12 @@ var (
 	ErrLoginRequired        = errs.NewSentinel(errs.Unauthenticated, "login required")
 	ErrGroupNotAllowed      = errs.NewSentinel(errs.Permission, "group not allowed")
 	ErrStaleVersion         = errs.NewSentinel(errs.Conflict, "stale version")
+	ErrUploadSessionExpired = errs.NewSentinel(errs.NotExist, "upload session expired or not found")
+	ErrInvalidChunkIndex    = errs.NewSentinel(errs.Invalid, "invalid chunk index")
+	ErrInvalidContentLength = errs.NewSentinel(errs.Invalid, "invalid content length")
+	ErrPolicyNotAllowed     = errs.NewSentinel(errs.Invalid, "storage policy does not allow this")
+	ErrUploadInProgress     = errs.NewSentinel(errs.Conflict, "an upload to this file is in progress")
+	ErrIO                   = errs.NewSentinel(errs.Internal, "storage I/O failed")
 )
 
 // Service implements the filesystem.
@@ -39,13 +46,17 @@ type Service struct {
 	db       *store.DB
 	settings *setting.Service
 	ids      *hashid.Codec
+	drivers  *drivers
 	log      *slog.Logger
 	now      func() time.Time
 }
 
-// New builds the service.
-func New(db *store.DB, settings *setting.Service, ids *hashid.Codec, log *slog.Logger) *Service {
-	return &Service{db: db, settings: settings, ids: ids, log: log, now: time.Now}
+// New builds the service. Storage drivers are built from registry on first
+// use of each policy, with env.
+func New(db *store.DB, settings *setting.Service, ids *hashid.Codec, registry *storage.Registry,
+	env storage.Env, log *slog.Logger) *Service {
+	return &Service{db: db, settings: settings, ids: ids, log: log, now: time.Now,
+		drivers: &drivers{registry: registry, env: env, byPolicy: map[int]policyDriver{}}}
 }
 
 // Node is a file reached through a filesystem: the row plus the URI by which

@@ -2,6 +2,7 @@ package files
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 
 	"github.com/stratus-drive/stratus/internal/drive"
@@ -53,7 +54,7 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 	if u.IsRoot() {
 		return nil, errs.E(op, ErrNameConflict, "the root already exists")
 	}
-	if err := s.checkName(actor, u.Name(), typ); err != nil {
+	if err := s.checkName(ctx, actor, u.Name(), typ); err != nil {
 		return nil, errs.E(op, err)
 	}
 	var f *drive.File
@@ -113,7 +114,7 @@ func (s *Service) mkdirAll(ctx context.Context, tx *store.Tx, actor drive.Actor,
 		}
 		child, err := tx.ChildByName(ctx, f.ID, name)
 		if errs.Is(errs.NotExist, err) {
-			if err := s.checkName(actor, name, drive.TypeFolder); err != nil {
+			if err := s.checkName(ctx, actor, name, drive.TypeFolder); err != nil {
 				return nil, err
 			}
 			child = &drive.File{Type: drive.TypeFolder, Name: name, OwnerID: actor.User.ID, ParentID: f.ID,
@@ -158,7 +159,7 @@ func (s *Service) Rename(ctx context.Context, actor drive.Actor, rawURI, newName
 		if !n.Owned {
 			return ErrNotOwner
 		}
-		if err := s.checkName(actor, newName, n.File.Type); err != nil {
+		if err := s.checkName(ctx, actor, newName, n.File.Type); err != nil {
 			return err
 		}
 		if newName == n.File.Name {
@@ -198,9 +199,11 @@ func ext(name string) string {
 	return ""
 }
 
-// checkName applies the name rules and, for files, the group policy's
-// extension and name-pattern rules.
-func (s *Service) checkName(actor drive.Actor, name string, typ drive.FileType) error {
+// checkName applies the name rules, and for files the policy rules too.
+func (s *Service) checkName(ctx context.Context, actor drive.Actor, name string, typ drive.FileType) error {
+	if typ == drive.TypeFile {
+		return s.checkFileName(ctx, actor, name)
+	}
 	if err := drive.ValidateName(name); err != nil {
 		return errs.E("files.checkName", ErrIllegalName, err.Error())
 	}
@@ -258,4 +261,46 @@ func (s *Service) InfoByID(ctx context.Context, actor drive.Actor, publicID stri
 		return nil, errs.E(op, err)
 	}
 	return n, nil
+}
+
+// checkFileName applies the name rules and the actor's storage policy rules
+// for file names: extension allow/deny lists and name patterns.
+func (s *Service) checkFileName(ctx context.Context, actor drive.Actor, name string) error {
+	if err := drive.ValidateName(name); err != nil {
+		return errs.E("files.checkFileName", ErrIllegalName, err.Error())
+	}
+	id := policyOf(actor)
+	if id == 0 {
+		return nil
+	}
+	p, err := s.db.Policy(ctx, id)
+	if err != nil {
+		return err
+	}
+	rules, err := nameRules(p)
+	if err != nil {
+		return err
+	}
+	if err := rules.Check(name); err != nil {
+		return errs.E("files.checkFileName", ErrIllegalName, err.Error())
+	}
+	return nil
+}
+
+// nameRules compiles a policy's name rules. A pattern that does not compile
+// is a broken policy, reported as such rather than silently ignored.
+func nameRules(p *drive.Policy) (drive.NameRules, error) {
+	r := drive.NameRules{AllowedExt: p.Settings.FileType, DeniedExt: p.Settings.DeniedSuffix}
+	var err error
+	if x := p.Settings.AllowedNameRegexp; x != "" {
+		if r.AllowedRegexp, err = regexp.Compile(x); err != nil {
+			return r, errs.E("files.nameRules", errs.Internal, "policy name pattern does not compile", err)
+		}
+	}
+	if x := p.Settings.DeniedNameRegexp; x != "" {
+		if r.DeniedRegexp, err = regexp.Compile(x); err != nil {
+			return r, errs.E("files.nameRules", errs.Internal, "policy name pattern does not compile", err)
+		}
+	}
+	return r, nil
 }

@@ -24,6 +24,8 @@ import (
 	"github.com/stratus-drive/stratus/internal/kv/memory"
 	kvredis "github.com/stratus-drive/stratus/internal/kv/redis"
 	"github.com/stratus-drive/stratus/internal/setting"
+	"github.com/stratus-drive/stratus/internal/storage"
+	"github.com/stratus-drive/stratus/internal/storage/all"
 	"github.com/stratus-drive/stratus/internal/store"
 )
 
@@ -88,7 +90,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		DB: s.db, Settings: s.settings, KV: s.kv, IDs: ids, Log: s.log,
 		DataDir: s.cfg.System.DataDir, Limits: opt.Limits,
 	})
-	fileService := files.New(s.db, s.settings, ids, s.log)
+	fileService := files.New(s.db, s.settings, ids, all.Registry(), storage.Env{DataDir: s.cfg.System.DataDir}, s.log)
 	apiHandler := api.New(api.Deps{
 		Accounts: s.accounts, Files: fileService, Settings: s.settings, IDs: ids,
 		Version: APIVersion, Config: s.cfg, Log: s.log,

@@ -19,6 +19,7 @@ type UploadSession struct {
 	URI            string
 	Size           int64
 	ChunkSize      int64
+	UploadID       string // the storage driver's multipart upload ID
 	CallbackSecret string
 	LastModified   int64 // Unix ms; 0 = none
 	MimeType       string
@@ -27,13 +28,13 @@ type UploadSession struct {
 	CreatedAt      time.Time
 }
 
-const uploadColumns = `id, owner_id, file_id, entity_id, policy_id, uri, size, chunk_size, callback_secret,
+const uploadColumns = `id, owner_id, file_id, entity_id, policy_id, uri, size, chunk_size, upload_id, callback_secret,
  last_modified, mime_type, metadata, expires_at, created_at`
 
 var insertUpload = define("InsertUploadSession", `INSERT INTO upload_sessions
- (id, owner_id, file_id, entity_id, policy_id, uri, size, chunk_size, callback_secret, last_modified, mime_type,
- metadata, expires_at, created_at, updated_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+ (id, owner_id, file_id, entity_id, policy_id, uri, size, chunk_size, upload_id, callback_secret, last_modified,
+ mime_type, metadata, expires_at, created_at, updated_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 
 // InsertUploadSession stores s.
 func (r *runner) InsertUploadSession(ctx context.Context, s *UploadSession) error {
@@ -45,7 +46,7 @@ func (r *runner) InsertUploadSession(ctx context.Context, s *UploadSession) erro
 	t := now()
 	s.CreatedAt = t
 	_, err = r.exec(ctx, insertUpload, s.ID, s.OwnerID, s.FileID, s.EntityID, s.PolicyID, s.URI, s.Size,
-		s.ChunkSize, s.CallbackSecret, s.LastModified, s.MimeType, meta, s.ExpiresAt.UTC(), t, t)
+		s.ChunkSize, s.UploadID, s.CallbackSecret, s.LastModified, s.MimeType, meta, s.ExpiresAt.UTC(), t, t)
 	return classify(op, err)
 }
 
@@ -59,7 +60,7 @@ func (r *runner) UploadSessionByID(ctx context.Context, id string) (*UploadSessi
 		meta string
 	)
 	err := r.row(ctx, uploadByID, id).Scan(&s.ID, &s.OwnerID, &s.FileID, &s.EntityID, &s.PolicyID, &s.URI,
-		&s.Size, &s.ChunkSize, &s.CallbackSecret, &s.LastModified, &s.MimeType, &meta, &s.ExpiresAt, &s.CreatedAt)
+		&s.Size, &s.ChunkSize, &s.UploadID, &s.CallbackSecret, &s.LastModified, &s.MimeType, &meta, &s.ExpiresAt, &s.CreatedAt)
 	if err != nil {
 		return nil, classify(op, err)
 	}

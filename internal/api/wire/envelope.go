@@ -32,6 +32,10 @@ type Reply struct {
 	Data any
 }
 
+// Written is returned by a handler that wrote its own response (a redirect,
+// say) instead of an envelope.
+var Written = &struct{ written bool }{true}
+
 // HandlerFunc is the shape of every JSON API handler: it returns the payload
 // for the envelope's data field (nil for none) or an error.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) (any, error)
@@ -49,6 +53,9 @@ func (o Options) Handle(fn HandlerFunc) http.Handler {
 		data, err := fn(w, r)
 		if err != nil {
 			o.WriteError(w, r, err)
+			return
+		}
+		if data == Written {
 			return
 		}
 		if rep, ok := data.(Reply); ok {

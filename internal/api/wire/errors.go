@@ -56,6 +56,12 @@ var sentinels = []sentinelCode{
 	{files.ErrInvalidURI, CodeParamErr, "Invalid file URI"},
 	{files.ErrGroupNotAllowed, CodeGroupNotAllowed, "Group not allowed"},
 	{files.ErrStaleVersion, CodeStaleVersion, "Stale version"},
+	{files.ErrUploadSessionExpired, CodeUploadSessionExpired, "Upload session expired or not found"},
+	{files.ErrInvalidChunkIndex, CodeInvalidChunkIndex, "Invalid chunk index"},
+	{files.ErrInvalidContentLength, CodeInvalidContentLength, "Invalid content length"},
+	{files.ErrPolicyNotAllowed, CodePolicyNotAllowed, "Storage policy does not allow this"},
+	{files.ErrUploadInProgress, CodeConflictUpload, "Same-name upload already in progress"},
+	{files.ErrIO, CodeIOFailed, "I/O operation failed"},
 }
 
 // kindCodes is the fallback for errors without a listed sentinel.

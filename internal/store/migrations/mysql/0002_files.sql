@@ -77,6 +77,7 @@ CREATE TABLE IF NOT EXISTS upload_sessions (
     uri             TEXT NOT NULL,
     size            BIGINT NOT NULL,
     chunk_size      BIGINT NOT NULL,
+    upload_id       VARCHAR(255) NOT NULL,
     callback_secret VARCHAR(64) NOT NULL,
     last_modified   BIGINT NOT NULL DEFAULT 0,
     mime_type       VARCHAR(255) NOT NULL DEFAULT '',

@@ -1,0 +1,60 @@
+package files
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	"github.com/stratus-drive/stratus/internal/drive"
+	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/storage"
+)
+
+// policyDriver is a storage policy with the driver built from it.
+type policyDriver struct {
+	policy *drive.Policy
+	driver storage.Driver
+}
+
+// drivers builds one driver per storage policy and keeps it: drivers hold
+// open roots and connection pools that must not be rebuilt per request.
+type drivers struct {
+	registry *storage.Registry
+	env      storage.Env
+	mu       sync.Mutex
+	byPolicy map[int]policyDriver
+}
+
+func (s *Service) driverFor(ctx context.Context, policyID int) (policyDriver, error) {
+	const op = "files.driverFor"
+	d := s.drivers
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if pd, ok := d.byPolicy[policyID]; ok {
+		return pd, nil
+	}
+	p, err := s.db.Policy(ctx, policyID)
+	if err != nil {
+		return policyDriver{}, errs.E(op, err)
+	}
+	raw, err := json.Marshal(p.Settings.Extra)
+	if err != nil {
+		return policyDriver{}, errs.E(op, errs.Internal, err)
+	}
+	drv, err := d.registry.New(p.Type, raw, d.env)
+	if err != nil {
+		return policyDriver{}, errs.E(op, err)
+	}
+	pd := policyDriver{policy: p, driver: drv}
+	d.byPolicy[policyID] = pd
+	return pd, nil
+}
+
+// policyFor returns the storage policy new content of actor goes to.
+func (s *Service) policyFor(ctx context.Context, actor drive.Actor) (policyDriver, error) {
+	id := policyOf(actor)
+	if id == 0 {
+		return policyDriver{}, errs.E("files.policyFor", ErrGroupNotAllowed, "the group has no storage policy")
+	}
+	return s.driverFor(ctx, id)
+}
