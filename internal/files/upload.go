@@ -281,14 +281,18 @@ func (s *Service) UploadChunk(ctx context.Context, actor drive.Actor, sessionID 
 // finds it gone and does nothing.
 func (s *Service) finishUpload(ctx context.Context, sess *store.UploadSession, pd policyDriver) error {
 	const op = "files.finishUpload"
-	if obj, err := pd.driver.Stat(ctx, mustEntitySource(ctx, s, sess.EntityID)); err != nil || obj.Size != sess.Size {
+	e, err := s.db.EntityByID(ctx, sess.EntityID)
+	if err != nil {
+		return errs.E(op, err)
+	}
+	if obj, err := pd.driver.Stat(ctx, e.Source); err != nil || obj.Size != sess.Size {
 		return errs.E(op, ErrIO, "stored object does not match the upload")
 	}
 	updated := s.now()
 	if sess.LastModified > 0 {
 		updated = time.UnixMilli(sess.LastModified)
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DeleteUploadSession(ctx, sess.ID); err != nil {
 			if errs.Is(errs.NotExist, err) {
 				return errAlreadyDone
@@ -322,14 +326,6 @@ func (s *Service) finishUpload(ctx context.Context, sess *store.UploadSession, p
 }
 
 var errAlreadyDone = errors.New("upload already completed")
-
-func mustEntitySource(ctx context.Context, s *Service, entity int) string {
-	e, err := s.db.EntityByID(ctx, entity)
-	if err != nil {
-		return ""
-	}
-	return e.Source
-}
 
 // replaceVersion makes entity the current version of f and drops old
 // versions beyond what the owner's retention keeps, crediting their bytes.
