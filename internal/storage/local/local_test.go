@@ -1,11 +1,16 @@
 package local_test
 
 import (
+	"context"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/storage/local"
 	"github.com/stratus-drive/stratus/internal/storage/storagetest"
@@ -21,10 +26,6 @@ func TestLocal(t *testing.T) {
 		Reopen: func(t *testing.T, d storage.Driver) storage.Driver { return open(t, d.(*local.Driver).Dir()) },
 		Files:  func(t *testing.T, d storage.Driver) []string { return files(t, d.(*local.Driver).Dir()) },
 	})
-}
-
-func BenchmarkLocal(b *testing.B) {
-	storagetest.Bench(b, func(b *testing.B) storage.Driver { return open(b, b.TempDir()) })
 }
 
 func open(t testing.TB, dir string) *local.Driver {
@@ -64,5 +65,190 @@ func onlyRoot(t *testing.T, parent string) {
 		if e.Name() != "root" {
 			t.Errorf("the driver wrote %q outside its root", e.Name())
 		}
+	}
+}
+
+func TestParseSettings(t *testing.T) {
+	for _, c := range []struct {
+		raw      string
+		wantRoot string // "" means errs.Invalid
+	}{
+		{``, local.DefaultRoot},
+		{`null`, local.DefaultRoot},
+		{`{}`, local.DefaultRoot},
+		{`{"root":""}`, local.DefaultRoot},
+		{`{"root":"/srv/blobs"}`, "/srv/blobs"},
+		{`{"root":"blobs/../b2/"}`, "b2"},
+		{`{"root":"x","chunk_size":5,"file_type":["jpg"]}`, "x"}, // other policy keys are not ours
+		{`{"root":"a\u0000b"}`, ""},
+		{`{"root":5}`, ""},
+		{`[]`, ""},
+		{`"root"`, ""},
+		{`{"root":`, ""},
+	} {
+		s, err := local.ParseSettings(json.RawMessage(c.raw))
+		switch {
+		case c.wantRoot == "" && !errs.Is(errs.Invalid, err):
+			t.Errorf("ParseSettings(%s) = %+v, %v; want errs.Invalid", c.raw, s, err)
+		case c.wantRoot != "" && (err != nil || s.Root != filepath.FromSlash(c.wantRoot)):
+			t.Errorf("ParseSettings(%s) = %+v, %v; want root %q", c.raw, s, err, c.wantRoot)
+		}
+	}
+}
+
+func TestRegistryResolvesRoot(t *testing.T) {
+	r := storage.NewRegistry()
+	storage.Register(r, "local", local.ParseSettings, local.New)
+	data := t.TempDir()
+	d, err := r.New("local", json.RawMessage(`{"root":"blobs"}`), storage.Env{DataDir: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.(*local.Driver).Close()
+	if got, want := d.(*local.Driver).Dir(), filepath.Join(data, "blobs"); got != want {
+		t.Errorf("root %q, want %q", got, want)
+	}
+	if fi, err := os.Stat(filepath.Join(data, "blobs")); err != nil || !fi.IsDir() {
+		t.Errorf("root not created: %v", err)
+	}
+}
+
+// TestSymlinks pins the decision: links inside the root are followed only
+// when they stay inside it; links leading out make every operation fail and
+// are never written through.
+func TestSymlinks(t *testing.T) {
+	ctx := context.Background()
+	parent := t.TempDir()
+	outside := filepath.Join(parent, "outside")
+	mustDo(t, os.Mkdir(outside, 0o755))
+	mustDo(t, os.WriteFile(filepath.Join(outside, "secret"), []byte("secret"), 0o644))
+	d := open(t, filepath.Join(parent, "root"))
+	root := d.Dir()
+	mustDo(t, os.Symlink("../outside", filepath.Join(root, "rel")))
+	mustDo(t, os.Symlink(outside, filepath.Join(root, "abs")))
+	mustDo(t, os.Symlink("../outside/secret", filepath.Join(root, "filelink")))
+	mustDo(t, os.Mkdir(filepath.Join(root, "real"), 0o755))
+	mustDo(t, os.WriteFile(filepath.Join(root, "real", "f"), []byte("inside"), 0o644))
+	mustDo(t, os.Symlink("real", filepath.Join(root, "inlink")))
+
+	for _, key := range []string{"rel/secret", "abs/secret", "filelink"} {
+		if _, err := d.Stat(ctx, key); err == nil {
+			t.Errorf("Stat(%q) followed a link out of the root", key)
+		}
+		if rc, err := d.Open(ctx, key, 0, -1); err == nil {
+			rc.Close()
+			t.Errorf("Open(%q) followed a link out of the root", key)
+		}
+		if err := d.Copy(ctx, "copied", key); err == nil {
+			t.Errorf("Copy from %q followed a link out of the root", key)
+		}
+	}
+	for _, key := range []string{"rel/new", "abs/new", "rel/secret", "abs/sub/new"} {
+		if err := d.Put(ctx, key, strings.NewReader("x"), 1); err == nil {
+			t.Errorf("Put(%q) wrote through a link out of the root", key)
+		}
+		d.Delete(ctx, key) // may fail; must not delete outside
+	}
+	if _, ok := storage.As[storage.Multiparter](d); ok {
+		u, err := d.NewMultipart(ctx, "rel/mp", 1, 0)
+		if err == nil {
+			if u.WritePart(ctx, 0, strings.NewReader("x"), 1) == nil && u.Complete(ctx) == nil {
+				t.Error("multipart upload completed through a link out of the root")
+			}
+			u.Abort(ctx)
+		}
+	}
+	// Putting onto a key that is a link replaces the link, not its target.
+	if err := d.Put(ctx, "filelink", strings.NewReader("new"), 3); err != nil {
+		t.Fatalf("Put onto a link: %v", err)
+	}
+	if fi, err := os.Lstat(filepath.Join(root, "filelink")); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("the link was not replaced by the object: %v %v", fi, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(outside, "secret")); err != nil || string(b) != "secret" {
+		t.Errorf("outside file changed: %q %v", b, err)
+	}
+	if got := files(t, outside); len(got) != 1 {
+		t.Errorf("files outside the root: %q", got)
+	}
+	// Links that stay inside are followed for reads, and never listed.
+	if rc, err := d.Open(ctx, "inlink/f", 0, -1); err != nil {
+		t.Errorf("Open through a link inside the root: %v", err)
+	} else {
+		rc.Close()
+	}
+	var listed []string
+	d.List(ctx, "", func(o storage.Object) error { listed = append(listed, o.Key); return nil })
+	if want := []string{"filelink", "real/f"}; !slices.Equal(listed, want) {
+		t.Errorf("List = %q, want %q", listed, want)
+	}
+}
+
+func TestPrune(t *testing.T) {
+	ctx := context.Background()
+	d := open(t, t.TempDir())
+	put := func(key string) {
+		t.Helper()
+		mustDo(t, d.Put(ctx, key, strings.NewReader("x"), 1))
+	}
+	put("a/b/c/d")
+	put("a/keep")
+	mustDo(t, d.Delete(ctx, "a/b/c/d"))
+	if _, err := os.Stat(filepath.Join(d.Dir(), "a", "b")); !os.IsNotExist(err) {
+		t.Errorf("empty directory a/b not pruned: %v", err)
+	}
+	mustDo(t, d.Delete(ctx, "a/keep"))
+	if entries, err := os.ReadDir(d.Dir()); err != nil || len(entries) != 0 {
+		t.Errorf("root after deleting everything: %v %v", entries, err)
+	}
+	if err := d.Put(ctx, "x/y/z", strings.NewReader("short"), 10); err == nil {
+		t.Fatal("short Put succeeded")
+	}
+	if entries, err := os.ReadDir(d.Dir()); err != nil || len(entries) != 0 {
+		t.Errorf("failed Put left %v %v", entries, err)
+	}
+	// A key below an object, and an object where a directory is, conflict.
+	put("f")
+	err := d.Put(ctx, "f/g", strings.NewReader("x"), 1)
+	if !errs.Is(errs.Conflict, err) {
+		t.Errorf("Put below an object: %v, want errs.Conflict", err)
+	}
+	put("dir/x")
+	err = d.Put(ctx, "dir", strings.NewReader("x"), 1)
+	if !errs.Is(errs.Conflict, err) {
+		t.Errorf("Put onto a directory: %v, want errs.Conflict", err)
+	}
+}
+
+// TestCrashLeftovers covers what a crash can leave: a temporary file, which
+// stays invisible, and a completed upload whose state was not yet removed.
+func TestCrashLeftovers(t *testing.T) {
+	ctx := context.Background()
+	d := open(t, t.TempDir())
+	mustDo(t, os.WriteFile(filepath.Join(d.Dir(), ".stratus-tmp-0123"), []byte("partial"), 0o644))
+	var listed []string
+	mustDo(t, d.List(ctx, "", func(o storage.Object) error { listed = append(listed, o.Key); return nil }))
+	if len(listed) != 0 {
+		t.Errorf("List shows %q", listed)
+	}
+	u, err := d.NewMultipart(ctx, "done", 2, 0)
+	mustDo(t, err)
+	mustDo(t, u.WritePart(ctx, 0, strings.NewReader("ok"), 2))
+	id := u.Info().ID
+	// Simulate the crash: the rename happened, the state removal did not.
+	mustDo(t, os.Rename(filepath.Join(d.Dir(), ".stratus-uploads", id, "data"), filepath.Join(d.Dir(), "done")))
+	d2 := open(t, d.Dir())
+	if _, err := d2.ResumeMultipart(ctx, id); !errs.Is(errs.NotExist, err) {
+		t.Errorf("ResumeMultipart of a completed upload: %v, want errs.NotExist", err)
+	}
+	if _, err := os.Stat(filepath.Join(d.Dir(), ".stratus-uploads", id)); !os.IsNotExist(err) {
+		t.Errorf("leftover upload state not removed: %v", err)
+	}
+}
+
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
