@@ -39,6 +39,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -100,6 +101,9 @@ func New(s Settings, env storage.Env) (*Driver, error) {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(env.DataDir, dir)
 	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, errs.E(op, errs.Unavailable, err)
 	}
@@ -131,6 +135,7 @@ func (d *Driver) Put(ctx context.Context, key string, r io.Reader, size int64) e
 	dir := path.Dir(key)
 	tmp, f, err := d.createTemp(dir)
 	if err != nil {
+		d.prune(dir)
 		return errs.E(op, err)
 	}
 	err = storage.CopyExact(ctx, f, r, size)
@@ -502,9 +507,13 @@ func (d *Driver) discard(tmp string) {
 	d.prune(path.Dir(filepath.ToSlash(tmp)))
 }
 
-// prune removes dir and its parents while they are empty, stopping at Root.
+// prune removes dir and its parents while they are empty directories,
+// stopping at Root. Symbolic links are left alone.
 func (d *Driver) prune(dir string) {
 	for dir != "." && dir != "/" && dir != "" {
+		if fi, err := d.root.Lstat(native(dir)); err != nil || !fi.IsDir() {
+			return
+		}
 		if d.root.Remove(native(dir)) != nil {
 			return
 		}
@@ -512,8 +521,12 @@ func (d *Driver) prune(dir string) {
 	}
 }
 
-// syncDir makes the entries of dir durable.
+// syncDir makes the entries of dir durable. Windows has no directory fsync:
+// there NTFS journals renames itself.
 func (d *Driver) syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
 	f, err := d.root.Open(native(dir))
 	if err != nil {
 		return err

@@ -182,6 +182,13 @@ func TestSymlinks(t *testing.T) {
 	if want := []string{"filelink", "real/f"}; !slices.Equal(listed, want) {
 		t.Errorf("List = %q, want %q", listed, want)
 	}
+	// Deleting through a link inside the root prunes real directories only.
+	mustDo(t, d.Delete(ctx, "inlink/f"))
+	for _, link := range []string{"rel", "abs", "inlink"} {
+		if fi, err := os.Lstat(filepath.Join(root, link)); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			t.Errorf("link %q was removed or replaced: %v", link, err)
+		}
+	}
 }
 
 func TestPrune(t *testing.T) {

@@ -198,17 +198,19 @@ func (s *suite) testLimits(t *testing.T) {
 func (s *suite) testRoundTrip(t *testing.T) {
 	d := s.New(t)
 	ps := s.partSize(d)
+	before := s.snapshot(t, d)
+	defer s.noLitter(t, d, before, "Put, Open, Stat and Delete")
 	for _, n := range []int64{0, 1, 4099, 256<<10 + 1, 2*ps + 17, 3 << 20} {
 		key := fmt.Sprintf("round/trip-%d", n)
 		data := Bytes(uint64(n), n)
-		before := time.Now().Add(-time.Minute)
+		start := time.Now().Add(-time.Minute)
 		put(t, d, key, data)
 		checkContent(t, d, key, data)
 		o, err := d.Stat(context.Background(), key)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o.ModTime.Before(before) || o.ModTime.After(time.Now().Add(time.Minute)) {
+		if o.ModTime.Before(start) || o.ModTime.After(time.Now().Add(time.Minute)) {
 			t.Errorf("Stat(%q).ModTime = %v, want about now", key, o.ModTime)
 		}
 		if err := d.Delete(context.Background(), key); err != nil {
