@@ -62,8 +62,17 @@ type Entity struct {
 	PolicyID        int
 	CreatedBy       int    // 0: unknown
 	UploadSessionID string // non-empty while the blob is still being uploaded
+	Props           EntityProps
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+}
+
+// EntityProps is the entities.props JSON document: what the recycler does
+// with the blob once nothing links it.
+type EntityProps struct {
+	// UnlinkOnly keeps the physical object when the row is recycled (an
+	// "unlink" delete by a group with the advanced-delete permission).
+	UnlinkOnly bool `json:"unlink_only,omitempty"`
 }
 
 // Metadata keys the system maintains.

@@ -8,7 +8,7 @@ import (
 )
 
 const entityColumns = `id, type, source, size, reference_count, policy_id, created_by, upload_session_id,
- created_at, updated_at`
+ props, created_at, updated_at`
 
 var insertEntity = define("InsertEntity", `INSERT INTO entities
  (type, source, size, reference_count, policy_id, created_by, upload_session_id, props, created_at, updated_at)
@@ -37,7 +37,7 @@ func (r *runner) EntityByID(ctx context.Context, id int) (*drive.Entity, error) 
 }
 
 var entitiesOfFile = define("EntitiesOfFile", `SELECT e.id, e.type, e.source, e.size, e.reference_count,
- e.policy_id, e.created_by, e.upload_session_id, e.created_at, e.updated_at
+ e.policy_id, e.created_by, e.upload_session_id, e.props, e.created_at, e.updated_at
  FROM file_entities fe JOIN entities e ON e.id = fe.entity_id WHERE fe.file_id = ? ORDER BY e.id DESC`)
 
 // EntitiesOfFile returns every entity linked to file, newest first.
@@ -153,14 +153,16 @@ func (r *runner) OrphanEntities(ctx context.Context, after, limit int) ([]*drive
 	return out, classify(op, rows.Err())
 }
 
-var deleteEntity = define("DeleteEntity", `DELETE FROM entities WHERE id = ? AND reference_count <= 0`)
+var deleteEntity = define("DeleteEntity", `DELETE FROM entities WHERE id = ? AND reference_count <= 0
+ AND NOT EXISTS (SELECT 1 FROM file_entities WHERE entity_id = ?)`)
 
 // DeleteEntity removes the row of an entity nobody links; a linked or
 // missing entity is errs.NotExist, so a blob that gained a link meanwhile
-// is never forgotten.
+// is never forgotten. The link table is checked too, so that a reference
+// count gone wrong can never cost a blob that a file still uses.
 func (r *runner) DeleteEntity(ctx context.Context, id int) error {
 	const op = "store.DeleteEntity"
-	return classify(op, r.update(ctx, deleteEntity, id))
+	return classify(op, r.update(ctx, deleteEntity, id, id))
 }
 
 func scanEntity(s scanner) (*drive.Entity, error) {
@@ -168,10 +170,14 @@ func scanEntity(s scanner) (*drive.Entity, error) {
 		e         drive.Entity
 		typ       int
 		createdBy sql.NullInt64
+		props     string
 	)
 	err := s.Scan(&e.ID, &typ, &e.Source, &e.Size, &e.ReferenceCount, &e.PolicyID, &createdBy,
-		&e.UploadSessionID, &e.CreatedAt, &e.UpdatedAt)
+		&e.UploadSessionID, &props, &e.CreatedAt, &e.UpdatedAt)
 	if err != nil {
+		return nil, err
+	}
+	if err := decodeDoc(props, &e.Props); err != nil {
 		return nil, err
 	}
 	e.Type, e.CreatedBy = drive.EntityType(typ), int(createdBy.Int64)
