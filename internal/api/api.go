@@ -27,6 +27,7 @@ const Prefix = "/api/v4"
 type Deps struct {
 	Accounts *account.Service
 	Files    *files.Service
+	Archives *files.Archives
 	Settings *setting.Service
 	IDs      *hashid.Codec
 	Version  string
@@ -96,6 +97,8 @@ func (h *handler) routes() {
 	h.handle("POST /file/upload/{session}/{index}", h.scoped("Files.Write", h.uploadChunk))
 	h.handle("DELETE /file/upload", h.scoped("Files.Write", h.cancelUpload))
 	h.handle("POST /file/url", h.scoped("Files.Read", h.fileURLs))
+	h.handle("PUT /file/content", h.scoped("Files.Write", h.replaceContent))
+	h.mux.Handle("GET "+Prefix+"/file/archive/{session}/archive.zip", h.wire.HandleRaw(h.archiveContent))
 	content := contentCORS(h.wire.HandleRaw(h.entityContent))
 	for _, m := range []string{"GET", "HEAD", "OPTIONS"} {
 		h.mux.Handle(m+" "+Prefix+"/file/content/{id}/{speed}/{name}", content)

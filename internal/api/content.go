@@ -39,6 +39,9 @@ func (h *handler) fileURLs(w http.ResponseWriter, r *http.Request) (any, error) 
 	if err := wire.Decode(r, &req); err != nil {
 		return nil, err
 	}
+	if req.Archive {
+		return h.archiveURL(w, r, req)
+	}
 	urls, expires, err := h.Files.IssueURLs(r.Context(), wire.Actor(r), files.URLRequest{
 		URIs: req.URIs, Download: req.Download, Entity: req.Entity, SkipError: req.SkipError,
 	})

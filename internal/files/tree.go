@@ -63,7 +63,7 @@ func (s *Service) deleteOne(ctx context.Context, actor drive.Actor, raw string, 
 		if err := requireCap(n, CapHardDelete); err != nil {
 			return err
 		}
-		return s.purge(ctx, tx, actor, n.File)
+		return s.purgeTree(ctx, tx, actor, n.File, opt.Unlink)
 	})
 }
 
@@ -87,9 +87,14 @@ func (s *Service) trash(ctx context.Context, tx *store.Tx, actor drive.Actor, n 
 	return nil
 }
 
+// childLister is what walk needs: *store.Tx, or *store.DB for read-only walks.
+type childLister interface {
+	ChildrenOf(ctx context.Context, parents []int) ([]*drive.File, error)
+}
+
 // walk returns f and all its descendants, parents before children, bounded
 // by limit (0: unbounded).
-func walk(ctx context.Context, tx *store.Tx, f *drive.File, limit int) ([]*drive.File, error) {
+func walk(ctx context.Context, tx childLister, f *drive.File, limit int) ([]*drive.File, error) {
 	all := []*drive.File{f}
 	level := []int{f.ID}
 	for len(level) > 0 {
@@ -125,6 +130,12 @@ func (s *Service) walkLimit(actor drive.Actor) int {
 // dropped, reference counts fall, owners are credited the bytes at once, and
 // blobs nobody links any more are left for the recycler.
 func (s *Service) purge(ctx context.Context, tx *store.Tx, actor drive.Actor, f *drive.File) error {
+	return s.purgeTree(ctx, tx, actor, f, false)
+}
+
+// purgeTree is purge; with unlinkOnly, blobs this delete orphans are marked
+// so that the recycler forgets them but keeps the stored objects.
+func (s *Service) purgeTree(ctx context.Context, tx *store.Tx, actor drive.Actor, f *drive.File, unlinkOnly bool) error {
 	tree, err := walk(ctx, tx, f, s.walkLimit(actor))
 	if err != nil {
 		return err
@@ -149,6 +160,11 @@ func (s *Service) purge(ctx context.Context, tx *store.Tx, actor drive.Actor, f 
 	for entity, n := range refs {
 		if err := tx.AddEntityRefs(ctx, entity, -n); err != nil {
 			return err
+		}
+		if unlinkOnly {
+			if err := tx.MarkOrphanEntity(ctx, entity, drive.EntityProps{UnlinkOnly: true}); err != nil {
+				return err
+			}
 		}
 	}
 	for owner, bytes := range freed {

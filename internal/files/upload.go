@@ -453,10 +453,14 @@ func (s *Service) discardUpload(ctx context.Context, sess *store.UploadSession) 
 		if err != nil {
 			return err
 		}
-		if err := s.unlink(ctx, tx, sess.FileID, e); err != nil && !errs.Is(errs.NotExist, err) {
-			return err
-		}
-		if err := tx.UserStorageAdd(ctx, sess.OwnerID, -e.Size); err != nil {
+		// A link already gone means the file was deleted meanwhile, and that
+		// delete gave the owner the bytes back.
+		switch err := s.unlink(ctx, tx, sess.FileID, e); {
+		case err == nil:
+			if err := tx.UserStorageAdd(ctx, sess.OwnerID, -e.Size); err != nil {
+				return err
+			}
+		case !errs.Is(errs.NotExist, err):
 			return err
 		}
 		rest, err := tx.EntitiesOfFile(ctx, sess.FileID)

@@ -44,8 +44,10 @@ type Server struct {
 	kv       kv.Store
 	settings *setting.Service
 	accounts *account.Service
+	files    *files.Service
 	handler  http.Handler
 	cancel   context.CancelFunc
+	jobsDone chan struct{} // closed when the background jobs have stopped
 }
 
 // Options tune a server for tests; the zero value is production behaviour.
@@ -91,8 +93,10 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		DataDir: s.cfg.System.DataDir, Limits: opt.Limits,
 	})
 	fileService := files.New(s.db, s.settings, ids, all.Registry(), storage.Env{DataDir: s.cfg.System.DataDir}, s.log)
+	s.files = fileService
 	apiHandler := api.New(api.Deps{
-		Accounts: s.accounts, Files: fileService, Settings: s.settings, IDs: ids,
+		Accounts: s.accounts, Files: fileService, Archives: files.NewArchives(fileService, s.kv),
+		Settings: s.settings, IDs: ids,
 		Version: APIVersion, Config: s.cfg, Log: s.log,
 	})
 	mux := http.NewServeMux()
@@ -102,6 +106,11 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	watchCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	go s.settings.Watch(watchCtx, 5*time.Second)
+	s.jobsDone = make(chan struct{})
+	go func() {
+		defer close(s.jobsDone)
+		fileService.RunJobs(watchCtx)
+	}()
 	return nil
 }
 
@@ -120,6 +129,10 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Accounts exposes the account service to the command line.
 func (s *Server) Accounts() *account.Service { return s.accounts }
+
+// Files exposes the filesystem service, so that tests (and the command
+// line) can run its background jobs at once with Collect.
+func (s *Server) Files() *files.Service { return s.files }
 
 // FirstStartHint logs how to become administrator when no account exists.
 func (s *Server) FirstStartHint(ctx context.Context) {
@@ -212,6 +225,9 @@ func (s *Server) listen() (net.Listener, string, error) {
 func (s *Server) Close() error {
 	if s.cancel != nil {
 		s.cancel()
+	}
+	if s.jobsDone != nil {
+		<-s.jobsDone // a job in progress must not outlive the database
 	}
 	var errList []error
 	if s.kv != nil {
