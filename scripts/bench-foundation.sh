@@ -66,6 +66,11 @@ token="$("$lg" token -url "$url" -email "$email" -password "$password")"
 "$lg" get -url "$url" -path /api/v4/user/me -token "$token" -c "$CONC" -d "$DURATION"
 echo "rss_after_me_kib: $("$lg" rss -pid "$server_pid")"
 
+echo
+echo "== (e) sign-in burst: $CONC clients, 3s; peak RSS (VmHWM) shows the memory of concurrent argon2id hashes"
+"$lg" signin -url "$url" -email "$email" -password "$password" -c "$CONC" -d 3s | grep -E '^(requests|rps|p50|p99)'
+echo "peak_rss_kib: $("$lg" rss -peak -pid "$server_pid")"
+
 if command -v hey >/dev/null 2>&1; then
   echo
   echo "== (d') cross-check with hey"

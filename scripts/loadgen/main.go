@@ -8,7 +8,7 @@
 //	loadgen token -url URL -email E -password P   print an access token
 //	loadgen signin -url URL -email E -password P [-c 4] [-d 10s]
 //	loadgen get -url URL -path /api/v4/user/me -token T [-c 64] [-d 10s]
-//	loadgen rss -pid PID                     print VmRSS in KiB
+//	loadgen rss -pid PID [-peak]             print VmRSS (or VmHWM, the peak) in KiB
 //
 // Results are printed as "key: value" lines.
 package main
@@ -51,6 +51,7 @@ func main() {
 	dur := fs.Duration("d", 10*time.Second, "load duration")
 	timeout := fs.Duration("timeout", 30*time.Second, "wait timeout")
 	pid := fs.Int("pid", 0, "process ID (rss)")
+	peak := fs.Bool("peak", false, "print the peak resident size, VmHWM (rss)")
 	fs.Parse(args)
 
 	var err error
@@ -84,7 +85,11 @@ func main() {
 		})
 	case "rss":
 		var kb int
-		if kb, err = rssKiB(*pid); err == nil {
+		field := "VmRSS:"
+		if *peak {
+			field = "VmHWM:"
+		}
+		if kb, err = statusKiB(*pid, field); err == nil {
 			fmt.Println(kb)
 		}
 	default:
@@ -283,7 +288,7 @@ func coldOnce(bin string) (time.Duration, int, error) {
 	}
 	d := time.Since(start)
 	time.Sleep(time.Second)
-	kb, err := rssKiB(cmd.Process.Pid)
+	kb, err := statusKiB(cmd.Process.Pid, "VmRSS:")
 	return d, kb, err
 }
 
@@ -310,7 +315,8 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
-func rssKiB(pid int) (int, error) {
+// statusKiB reads a "Field:   N kB" line of /proc/PID/status.
+func statusKiB(pid int, field string) (int, error) {
 	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0, err
@@ -318,9 +324,9 @@ func rssKiB(pid int) (int, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field); ok {
 			return strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
 		}
 	}
-	return 0, errors.New("no VmRSS in /proc status")
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
