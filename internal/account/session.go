@@ -66,6 +66,14 @@ func (s *Service) checkCaptcha(ctx context.Context, setting string, a CaptchaAns
 	return s.captcha.Verify(ctx, s.captchaSettings(), a.Captcha, a.Ticket)
 }
 
+// RefuseSignIn is for a sign-in request the API refuses before calling
+// SignIn (malformed or invalid body): it returns the captcha error when the
+// captcha fails, spending the ticket, so that a wrong captcha masks other
+// errors as Cloudreve's does; nil means the caller's own error stands.
+func (s *Service) RefuseSignIn(ctx context.Context, ca CaptchaAnswer) error {
+	return s.checkCaptcha(ctx, "login_captcha", ca)
+}
+
 // SignIn verifies an e-mail and password. Failures are counted per account
 // and per client address; past the limit further attempts are refused
 // until the window passes, whether or not the password is right.

@@ -18,6 +18,15 @@ type SignUpResult struct {
 	NeedsActivation bool
 }
 
+// RefuseSignUp is RefuseSignIn for sign-up: the registration switch, then
+// the captcha.
+func (s *Service) RefuseSignUp(ctx context.Context, ca CaptchaAnswer) error {
+	if !s.settings.Bool("register_enabled") {
+		return ErrRegisterDisabled
+	}
+	return s.checkCaptcha(ctx, "reg_captcha", ca)
+}
+
 // SignUp registers a new account. The registration switch is checked before
 // the captcha, the captcha before anything else, as in the contract.
 func (s *Service) SignUp(ctx context.Context, email, password, language string, ca CaptchaAnswer) (SignUpResult, error) {

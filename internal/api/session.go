@@ -35,17 +35,21 @@ type signInRequest struct {
 
 func (h *handler) signIn(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req signInRequest
-	if err := wire.Decode(r, &req); err != nil {
+	err := wire.Decode(r, &req)
+	if err == nil {
+		var c wire.Check
+		err = c.Required("Email", req.Email).Email("Email", req.Email).
+			Required("Password", req.Password).Len("Password", req.Password, 4, 128).Err()
+	}
+	ca := account.CaptchaAnswer{Captcha: req.Captcha, Ticket: req.Ticket}
+	if err != nil {
+		// The captcha comes first (20-site-session-user §3).
+		if cerr := h.Accounts.RefuseSignIn(r.Context(), ca); cerr != nil {
+			return nil, cerr
+		}
 		return nil, err
 	}
-	var c wire.Check
-	c.Required("Email", req.Email).Email("Email", req.Email).
-		Required("Password", req.Password).Len("Password", req.Password, 4, 128)
-	if err := c.Err(); err != nil {
-		return nil, err
-	}
-	res, err := h.Accounts.SignIn(r.Context(), h.clientIP(r), req.Email, req.Password,
-		account.CaptchaAnswer{Captcha: req.Captcha, Ticket: req.Ticket})
+	res, err := h.Accounts.SignIn(r.Context(), h.clientIP(r), req.Email, req.Password, ca)
 	if err != nil {
 		return nil, err
 	}

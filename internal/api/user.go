@@ -22,18 +22,23 @@ type signUpRequest struct {
 
 func (h *handler) signUp(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req signUpRequest
-	if err := wire.Decode(r, &req); err != nil {
+	err := wire.Decode(r, &req)
+	if err == nil {
+		var c wire.Check
+		err = c.Required("Email", req.Email).Email("Email", req.Email).Len("Email", req.Email, 3, 100).
+			Required("Password", req.Password).Len("Password", req.Password, 6, 128).
+			Len("language", req.Language, 0, 32).Err()
+	}
+	ca := account.CaptchaAnswer{Captcha: req.Captcha, Ticket: req.Ticket}
+	if err != nil {
+		// The registration switch, then the captcha, come first
+		// (20-site-session-user §3, §6.1).
+		if cerr := h.Accounts.RefuseSignUp(r.Context(), ca); cerr != nil {
+			return nil, cerr
+		}
 		return nil, err
 	}
-	var c wire.Check
-	c.Required("Email", req.Email).Email("Email", req.Email).Len("Email", req.Email, 3, 100).
-		Required("Password", req.Password).Len("Password", req.Password, 6, 128).
-		Len("language", req.Language, 0, 32)
-	if err := c.Err(); err != nil {
-		return nil, err
-	}
-	res, err := h.Accounts.SignUp(r.Context(), req.Email, req.Password, req.Language,
-		account.CaptchaAnswer{Captcha: req.Captcha, Ticket: req.Ticket})
+	res, err := h.Accounts.SignUp(r.Context(), req.Email, req.Password, req.Language, ca)
 	if err != nil {
 		return nil, err
 	}
