@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -142,8 +143,17 @@ type phcHash struct {
 
 func (h phcHash) derive(pw string) []byte {
 	p := h.params
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
 	return argon2.IDKey([]byte(pw), h.salt, p.time, p.memory, p.threads, p.keyLen)
 }
+
+// hashSlots bounds concurrent argon2 derivations to the CPU count. Each one
+// takes its memory cost (19 MiB) for its whole run, so without a bound a
+// burst of sign-ins — real or for unknown accounts — grows the heap by that
+// much per request; with it, extra requests wait for a core they could not
+// have used anyway.
+var hashSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 
 // String formats h as a PHC string.
 func (h phcHash) String() string {
