@@ -58,7 +58,10 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 		return nil, errs.E(op, err)
 	}
 	var f *drive.File
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTxRetry(ctx, func(tx *store.Tx) error {
+		if err := lockOwner(ctx, tx, actor.User.ID); err != nil {
+			return err
+		}
 		parent, err := s.mkdirAll(ctx, tx, actor, u.Path[:len(u.Path)-1])
 		if err != nil {
 			return err
@@ -77,7 +80,10 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 			PolicyID: policyOf(actor)}
 		if err := tx.InsertFile(ctx, f); err != nil {
 			if errs.Is(errs.Exist, err) {
-				return ErrNameConflict
+				if errOnConflict {
+					return ErrNameConflict
+				}
+				return errRaced // made meanwhile: the next attempt returns it
 			}
 			return err
 		}
@@ -120,6 +126,9 @@ func (s *Service) mkdirAll(ctx context.Context, tx *store.Tx, actor drive.Actor,
 			child = &drive.File{Type: drive.TypeFolder, Name: name, OwnerID: actor.User.ID, ParentID: f.ID,
 				PolicyID: policyOf(actor)}
 			if err := tx.InsertFile(ctx, child); err != nil {
+				if errs.Is(errs.Exist, err) {
+					return nil, errRaced // made meanwhile by a concurrent request
+				}
 				return nil, err
 			}
 		} else if err != nil {
@@ -145,7 +154,7 @@ func (s *Service) Rename(ctx context.Context, actor drive.Actor, rawURI, newName
 		return nil, errs.E(op, err)
 	}
 	var n *Node
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTxRetry(ctx, func(tx *store.Tx) error {
 		n, err = s.resolve(ctx, tx, actor, u)
 		if err != nil {
 			return err
@@ -164,6 +173,9 @@ func (s *Service) Rename(ctx context.Context, actor drive.Actor, rawURI, newName
 		}
 		if newName == n.File.Name {
 			return nil
+		}
+		if err := lockCurrent(ctx, tx, n.File, s.now()); err != nil {
+			return err
 		}
 		if err := tx.MoveFile(ctx, n.File.ID, n.File.ParentID, newName, s.now()); err != nil {
 			if errs.Is(errs.Exist, err) {

@@ -112,7 +112,7 @@ func (s *Service) CreateUpload(ctx context.Context, actor drive.Actor, req Uploa
 		LastModified: req.LastModified, MimeType: req.MimeType, Metadata: req.Metadata,
 		ExpiresAt: s.now().Add(s.settings.Seconds("upload_session_timeout")),
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTxRetry(ctx, func(tx *store.Tx) error {
 		return s.placeholder(ctx, tx, actor, u, req, sess, key)
 	})
 	if err != nil {
@@ -129,6 +129,9 @@ func (s *Service) CreateUpload(ctx context.Context, actor drive.Actor, req Uploa
 // in-flight entity, all in tx.
 func (s *Service) placeholder(ctx context.Context, tx *store.Tx, actor drive.Actor, u drive.URI,
 	req UploadRequest, sess *store.UploadSession, key string) error {
+	if err := lockOwner(ctx, tx, actor.User.ID); err != nil {
+		return err
+	}
 	parent, err := s.mkdirAll(ctx, tx, actor, u.Path[:len(u.Path)-1])
 	if err != nil {
 		return err
