@@ -93,12 +93,17 @@ func (h *handler) listFiles(w http.ResponseWriter, r *http.Request) (any, error)
 		ContextHint: l.ContextHint,
 		MixedType:   l.MixedType,
 		View:        l.View,
+
+		RecursionLimitReached: l.RecursionLimitReached,
 		Props: listPropsJSON{
 			Capability:            wire.Boolset(l.Parent.Capability),
 			MaxPageSize:           h.Settings.Int("max_page_size"),
 			OrderByOptions:        files.OrderByOptions,
 			OrderDirectionOptions: []string{"asc", "desc"},
 		},
+	}
+	if l.Searching {
+		searchProps(l, &out.Props)
 	}
 	for _, n := range l.Files {
 		out.Files = append(out.Files, h.file(n))
@@ -110,27 +115,6 @@ func (h *handler) listFiles(w http.ResponseWriter, r *http.Request) (any, error)
 		}
 	}
 	return out, nil
-}
-
-func (h *handler) fileInfo(w http.ResponseWriter, r *http.Request) (any, error) {
-	q := r.URL.Query()
-	actor := wire.Actor(r)
-	var (
-		n   *files.Node
-		err error
-	)
-	switch {
-	case q.Get("uri") != "":
-		n, err = h.Files.Info(r.Context(), actor, q.Get("uri"))
-	case q.Get("id") != "":
-		n, err = h.Files.InfoByID(r.Context(), actor, q.Get("id"))
-	default:
-		err = errs.E("api.fileInfo", errs.Invalid, "uri or id is required")
-	}
-	if err != nil {
-		return nil, err
-	}
-	return h.file(n), nil
 }
 
 type createFileRequest struct {

@@ -69,6 +69,9 @@ type Node struct {
 	Owned      bool
 	// Name is the display name: the original name for trashed items.
 	Name string
+	// InheritedView is the view stored on the nearest folder above File on
+	// the path it was reached by, if any; listings fall back to it.
+	InheritedView *drive.ExplorerView
 }
 
 // Capability bits of filesystems (conventions §8.2).
@@ -164,12 +167,16 @@ func (s *Service) resolve(ctx context.Context, r reader, actor drive.Actor, u dr
 		if err != nil {
 			return nil, errs.E(op, err)
 		}
+		var inherited *drive.ExplorerView
 		for i, name := range u.Path {
 			if !f.IsFolder() {
 				return nil, errs.E(op, ErrPathNotExist)
 			}
 			if f.IsSymbolic {
 				return nil, errs.E(op, ErrUnsupportedAction, "cannot enter a shortcut")
+			}
+			if f.Props.View != nil {
+				inherited = f.Props.View
 			}
 			child, err := r.ChildByName(ctx, f.ID, name)
 			if errs.Is(errs.NotExist, err) {
@@ -179,7 +186,9 @@ func (s *Service) resolve(ctx context.Context, r reader, actor drive.Actor, u dr
 			}
 			f = child
 		}
-		return s.node(u.WithoutQuery(), drive.FSMy, f, actor), nil
+		n := s.node(u.WithoutQuery(), drive.FSMy, f, actor)
+		n.InheritedView = inherited
+		return n, nil
 	case drive.FSTrash:
 		if actor.IsAnonymous() {
 			return nil, errs.E(op, ErrLoginRequired)

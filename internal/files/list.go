@@ -68,7 +68,7 @@ func (s *Service) List(ctx context.Context, actor drive.Actor, rawURI string, op
 	if err := requireCap(parent, CapList); err != nil {
 		return nil, errs.E(op, err)
 	}
-	view := s.effectiveView(parent)
+	view := s.effectiveView(actor, parent)
 	size := opt.PageSize
 	if size <= 0 {
 		size = view.PageSize
@@ -95,11 +95,14 @@ func (s *Service) List(ctx context.Context, actor drive.Actor, rawURI string, op
 	if dir != "desc" {
 		dir = "asc"
 	}
-	l := &Listing{Parent: parent, OrderBy: orderBy, Direction: dir, ContextHint: uuid.NewString(), View: &view}
-	if u.IsSearch() {
-		return nil, errs.E(op, errs.Unsupported, "search is not available yet")
+	l := &Listing{Parent: parent, OrderBy: orderBy, Direction: dir, ContextHint: uuid.NewString()}
+	if !viewSyncOff(actor) {
+		view.PageSize, view.Order, view.OrderDirection = size, orderBy, dir
+		l.View = &view
 	}
-	if parent.FS == drive.FSTrash {
+	if u.IsSearch() {
+		err = s.search(ctx, actor, l, u, size, dir == "desc", opt.NextPageToken)
+	} else if parent.FS == drive.FSTrash {
 		err = s.listTrash(ctx, actor, l, size, opt.NextPageToken)
 	} else if s.settings.Bool("use_cursor_pagination") || opt.NextPageToken != "" {
 		err = s.listCursor(ctx, actor, l, order, dir == "desc", size, opt.NextPageToken)
@@ -301,13 +304,34 @@ func (s *Service) loadMetadata(ctx context.Context, nodes []*Node) error {
 	return nil
 }
 
-// effectiveView is the view stored on the folder, else the default.
-func (s *Service) effectiveView(n *Node) drive.ExplorerView {
-	if v := n.File.Props.View; v != nil {
-		return *v
+// effectiveView is the view stored on the folder, else on the nearest
+// folder above it, else (at the root of a flat filesystem, which has no row)
+// the actor's view of that filesystem, else the default. Actors who turned
+// view sync off always get the default.
+func (s *Service) effectiveView(actor drive.Actor, n *Node) drive.ExplorerView {
+	if !viewSyncOff(actor) {
+		if v := n.File.Props.View; v != nil {
+			return *v
+		}
+		if v := n.InheritedView; v != nil {
+			return *v
+		}
+		if n.File.ID == 0 && actor.User != nil {
+			if v, ok := actor.User.Settings.FsViewMap[string(n.FS)]; ok {
+				return v
+			}
+		}
 	}
 	if n.FS == drive.FSTrash {
-		return drive.ExplorerView{PageSize: defaultPageSize, View: "list"}
+		// Name, size, expiry and original location.
+		return drive.ExplorerView{PageSize: defaultPageSize, View: "list",
+			Columns: []map[string]any{{"type": 0}, {"type": 2}, {"type": 8}, {"type": 7}}}
 	}
 	return drive.ExplorerView{PageSize: defaultPageSize, View: "grid", Thumbnail: true}
+}
+
+// viewSyncOff reports whether the actor keeps view settings in the browser
+// rather than on the server.
+func viewSyncOff(actor drive.Actor) bool {
+	return actor.User != nil && actor.User.Settings.DisableViewSync
 }

@@ -57,6 +57,9 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 	if err := s.checkName(ctx, actor, u.Name(), typ); err != nil {
 		return nil, errs.E(op, err)
 	}
+	if err := s.checkMetadata(metadata); err != nil {
+		return nil, errs.E(op, err)
+	}
 	var f *drive.File
 	err = s.inTxRetry(ctx, func(tx *store.Tx) error {
 		if err := lockOwner(ctx, tx, actor.User.ID); err != nil {
@@ -76,8 +79,9 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 		} else if !errs.Is(errs.NotExist, err) {
 			return err
 		}
+		_, symbolic := metadata[drive.MetaSharedRedirect]
 		f = &drive.File{Type: typ, Name: u.Name(), OwnerID: actor.User.ID, ParentID: parent.ID,
-			PolicyID: policyOf(actor)}
+			PolicyID: policyOf(actor), IsSymbolic: symbolic}
 		if err := tx.InsertFile(ctx, f); err != nil {
 			if errs.Is(errs.Exist, err) {
 				if errOnConflict {

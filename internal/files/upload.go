@@ -69,8 +69,8 @@ func (s *Service) CreateUpload(ctx context.Context, actor drive.Actor, req Uploa
 	default:
 		return nil, errs.E(op, errs.Invalid, "unsupported entity_type")
 	}
-	if len(req.Metadata) > 256 {
-		return nil, errs.E(op, errs.Invalid, "too many metadata entries")
+	if err := s.checkMetadata(req.Metadata); err != nil {
+		return nil, errs.E(op, err)
 	}
 	pd, err := s.policyFor(ctx, actor)
 	if err != nil {
