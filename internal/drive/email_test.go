@@ -6,7 +6,7 @@ func TestIsEmail(t *testing.T) {
 	tests := map[string]bool{
 		"a@example.com":           true,
 		"o'brien--@example.com":   true,
-		"üñí.çødé@例え.jp":         true,
+		"üñí.çødé@例え.jp":          true,
 		"a+tag@sub.example.co.uk": true,
 		"":                        false,
 		"a@":                      false,
