@@ -76,6 +76,7 @@ func Open(ctx context.Context, cfg config.Database, dataDir string) (*DB, error)
 	var sqldb *sql.DB
 	switch d {
 	case dialectSQLite:
+		registerSQLiteLower()
 		dsn := cfg.DatabaseURL
 		if dsn == "" {
 			path := sqlitePath(cfg, dataDir)

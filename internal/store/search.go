@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"modernc.org/sqlite"
 
 	"github.com/stratus-drive/stratus/internal/drive"
 )
@@ -54,8 +58,8 @@ func (r *runner) ChildFolders(ctx context.Context, parents []int) ([]FolderRef, 
 //
 //   - names: case-sensitive patterns compare bytes (GLOB on SQLite, whose
 //     LIKE ignores ASCII case; LIKE elsewhere, where files.name is
-//     case-sensitive); case-folded ones compare lower() of both sides, which
-//     on SQLite folds ASCII letters only;
+//     case-sensitive); case-folded ones compare both sides lower-cased (see
+//     sqliteLower for SQLite);
 //   - metadata: one EXISTS per condition on (file_id, name), public entries
 //     only, so several conditions may be met by different entries.
 //
@@ -131,7 +135,7 @@ func searchQuery(d dialect, parents []int, q *drive.Search, desc bool, after *Cu
 			}
 			switch {
 			case !p.CaseSensitive:
-				b.WriteString(`lower(name) LIKE lower(?) ESCAPE '!'`)
+				b.WriteString(lower(d, "name") + ` LIKE ` + lower(d, "?") + ` ESCAPE '!'`)
 				args = append(args, p.Like)
 			case d == dialectSQLite:
 				b.WriteString(`name GLOB ?`)
@@ -172,7 +176,7 @@ func searchQuery(d dialect, parents []int, q *drive.Search, desc bool, after *Cu
 			b.WriteString(` AND m.value = ?`)
 			args = append(args, m.Value)
 		case m.Value != "":
-			b.WriteString(` AND lower(m.value) LIKE lower(?) ESCAPE '!'`)
+			b.WriteString(` AND ` + lower(d, "m.value") + ` LIKE ` + lower(d, "?") + ` ESCAPE '!'`)
 			args = append(args, "%"+drive.EscapeLike(m.Value)+"%")
 		}
 		b.WriteByte(')')
@@ -188,6 +192,34 @@ func searchQuery(d dialect, parents []int, q *drive.Search, desc bool, after *Cu
 	b.WriteString(` ORDER BY created_at ` + dir + `, id ` + dir + ` LIMIT ?`)
 	args = append(args, limit)
 	return rewrite(b.String(), d), args
+}
+
+// sqliteLower names a Unicode lower() for SQLite, whose own lower() folds
+// ASCII letters only (PostgreSQL and MySQL fold by their collations). It is
+// registered with the driver before the first SQLite database opens, under
+// its own name: replacing lower() would change what existing generated
+// columns, such as users.email_lower, compute.
+const sqliteLower = "stratus_lower"
+
+var registerSQLiteLower = sync.OnceFunc(func() {
+	sqlite.MustRegisterDeterministicScalarFunction(sqliteLower, 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case string:
+				return strings.ToLower(v), nil
+			case []byte:
+				return strings.ToLower(string(v)), nil
+			}
+			return args[0], nil
+		})
+})
+
+// lower returns the SQL that lower-cases expr in dialect d.
+func lower(d dialect, expr string) string {
+	if d == dialectSQLite {
+		return sqliteLower + "(" + expr + ")"
+	}
+	return "lower(" + expr + ")"
 }
 
 // likeToGlob turns a LIKE pattern escaped with drive.LikeEscape, whose only

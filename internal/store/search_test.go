@@ -122,6 +122,7 @@ func TestSearchChildren(t *testing.T) {
 			{`name="*b?"`, "a*b?.txt"},
 			{"name=r*t", "Report.PDF,report.txt"},
 			{"name=Ärger", "Ärger.md"},
+			{"name=ärger&case_folding", "Ärger.md"},
 			{"name=report&name=txt", "report.txt"},
 			{"name=report&name=jpg&use_or", "report.txt,IMG_0001.jpg"},
 			{"name=Report&name=jpg&name_op_or", "Report.PDF,IMG_0001.jpg"},
