@@ -42,6 +42,30 @@ func (s *Service) Collect(ctx context.Context) (JobReport, error) {
 	return r, errors.Join(err, e)
 }
 
+// CalibrateCapacity recomputes every user's storage usage from the blobs
+// their files link, correcting any drift of the incremental accounting. It
+// reports how many users it recomputed.
+func (s *Service) CalibrateCapacity(ctx context.Context) (int, error) {
+	const op = "files.CalibrateCapacity"
+	n, after := 0, 0
+	for {
+		ids, err := s.db.UserIDsAfter(ctx, after, 100)
+		if err != nil {
+			return n, errs.E(op, err)
+		}
+		if len(ids) == 0 {
+			return n, nil
+		}
+		for _, id := range ids {
+			if err := s.db.CalibrateStorage(ctx, id); err != nil && !errs.Is(errs.NotExist, err) {
+				return n, errs.E(op, err)
+			}
+			n++
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
 // recyclePage is how many orphaned entities the recycler loads at a time.
 const recyclePage = 100
 
@@ -256,6 +280,8 @@ const (
 	settingEntityCollect = "cron_entity_collect"
 	settingTrashCollect  = "cron_trash_bin_collect"
 	uploadCleanupEvery   = 10 * time.Minute
+	// settingCalibrate is ours; Cloudreve calibrates only on an admin's request.
+	settingCalibrate = "cron_storage_calibrate"
 	// minJobInterval keeps a mistyped schedule from spinning.
 	minJobInterval = time.Second
 )
@@ -273,6 +299,7 @@ func (s *Service) RunJobs(ctx context.Context) {
 		{"entity collect", settingEntityCollect, s.CollectEntities},
 		{"trash purge", settingTrashCollect, func(ctx context.Context) (int, error) { return s.PurgeTrash(ctx, s.now()) }},
 		{"upload cleanup", "", s.CleanExpiredUploads},
+		{"capacity calibration", settingCalibrate, s.CalibrateCapacity},
 	}
 	var wg sync.WaitGroup
 	for _, j := range jobs {

@@ -149,6 +149,7 @@ var Defaults = map[string]string{
 	// Cron.
 	"cron_entity_collect":    "@every 15m",
 	"cron_trash_bin_collect": "@every 33m",
+	"cron_storage_calibrate": "@daily",
 }
 
 // generated lists settings whose initial value is random, made once at install.

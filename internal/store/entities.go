@@ -199,3 +199,36 @@ func (r *runner) ReserveStorage(ctx context.Context, user int, size, quota int64
 	}
 	return err == nil, classify(op, err)
 }
+
+var calibrateStorage = define("CalibrateStorage", `UPDATE users SET storage = (
+ SELECT COALESCE(SUM(e.size), 0) FROM files f
+ JOIN file_entities fe ON fe.file_id = f.id JOIN entities e ON e.id = fe.entity_id
+ WHERE f.owner_id = ?) WHERE id = ?`)
+
+// CalibrateStorage recomputes user's usage from the blobs its files link,
+// in one statement, so it sees one consistent state of the tree.
+func (r *runner) CalibrateStorage(ctx context.Context, user int) error {
+	const op = "store.CalibrateStorage"
+	return classify(op, r.update(ctx, calibrateStorage, user, user))
+}
+
+var userIDsAfter = define("UserIDsAfter", `SELECT id FROM users WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?`)
+
+// UserIDsAfter returns up to limit user ids above after, in order.
+func (r *runner) UserIDsAfter(ctx context.Context, after, limit int) ([]int, error) {
+	const op = "store.UserIDsAfter"
+	rows, err := r.rows(ctx, userIDsAfter, after, limit)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			return nil, classify(op, err)
+		}
+		out = append(out, id)
+	}
+	return out, classify(op, rows.Err())
+}

@@ -43,6 +43,7 @@ func init() {
 		"OrphanEntities":        {0, 100},
 		"UploadSession":         {"0b4d3c1e-8c61-4a8e-9d61-2fdc7b0e6a11"},
 		"ExpiredUploadSessions": {t, 100},
+		"UserIDsAfter":          {0, 100},
 	} {
 		readQueries[name] = struct {
 			args     []any
