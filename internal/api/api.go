@@ -102,6 +102,7 @@ func (h *handler) routes() {
 	h.handle("PUT /file/upload", h.scoped("Files.Write", h.createUpload))
 	h.handle("POST /file/upload/{session}/{index}", h.scoped("Files.Write", h.uploadChunk))
 	h.handle("DELETE /file/upload", h.scoped("Files.Write", h.cancelUpload))
+	h.handle("DELETE /file/lock", h.scoped("Files.Write", h.forceUnlock))
 	h.handle("POST /file/url", h.scoped("Files.Read", h.fileURLs))
 	h.handle("PUT /file/content", h.scoped("Files.Write", h.replaceContent))
 	h.mux.Handle("GET "+Prefix+"/file/archive/{session}/archive.zip", h.wire.HandleRaw(h.archiveContent))

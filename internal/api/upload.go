@@ -105,3 +105,13 @@ func (h *handler) cancelUpload(w http.ResponseWriter, r *http.Request) (any, err
 	}
 	return nil, h.Files.CancelUpload(r.Context(), wire.Actor(r), req.ID, req.URI)
 }
+
+func (h *handler) forceUnlock(w http.ResponseWriter, r *http.Request) (any, error) {
+	var req struct {
+		Tokens []string `json:"tokens"`
+	}
+	if err := wire.Decode(r, &req); err != nil {
+		return nil, err
+	}
+	return nil, h.Files.ForceUnlock(r.Context(), wire.Actor(r), req.Tokens)
+}

@@ -37,7 +37,8 @@ var (
 	ErrInvalidChunkIndex    = errs.NewSentinel(errs.Invalid, "invalid chunk index")
 	ErrInvalidContentLength = errs.NewSentinel(errs.Invalid, "invalid content length")
 	ErrPolicyNotAllowed     = errs.NewSentinel(errs.Invalid, "storage policy does not allow this")
-	ErrUploadInProgress     = errs.NewSentinel(errs.Conflict, "an upload to this file is in progress")
+	ErrLockConflict         = errs.NewSentinel(errs.Locked, "lock conflict")
+	ErrUnlockFailed         = errs.NewSentinel(errs.Invalid, "failed to unlock file")
 	ErrIO                   = errs.NewSentinel(errs.Internal, "storage I/O failed")
 )
 

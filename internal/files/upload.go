@@ -152,7 +152,8 @@ func (s *Service) placeholder(ctx context.Context, tx *store.Tx, actor drive.Act
 		for _, m := range metas {
 			if m.Name == drive.MetaUploadSessionID {
 				if _, err := tx.UploadSessionByID(ctx, m.Value); err == nil {
-					return ErrUploadInProgress
+					return &LockConflictError{Locks: []Lock{{Path: u.WithoutQuery().String(), Token: m.Value,
+						Owner: LockOwner{Application: LockApplication{Type: "upload"}}, Type: drive.TypeFile}}}
 				}
 			}
 		}

@@ -48,7 +48,6 @@ const (
 	CodeFileTypeNotAllowed     Code = 40050
 	CodeInsufficientCapacity   Code = 40051
 	CodeIllegalObjectName      Code = 40052
-	CodeConflictUpload         Code = 40054
 	CodeRootProtected          Code = 40053
 	CodeIncorrectPassword      Code = 40069
 	CodeInvalidSign            Code = 40071

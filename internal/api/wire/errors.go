@@ -60,7 +60,8 @@ var sentinels = []sentinelCode{
 	{files.ErrInvalidChunkIndex, CodeInvalidChunkIndex, "Invalid chunk index"},
 	{files.ErrInvalidContentLength, CodeInvalidContentLength, "Invalid content length"},
 	{files.ErrPolicyNotAllowed, CodePolicyNotAllowed, "Storage policy does not allow this"},
-	{files.ErrUploadInProgress, CodeConflictUpload, "Same-name upload already in progress"},
+	{files.ErrLockConflict, CodeLockConflict, "Lock conflict"},
+	{files.ErrUnlockFailed, CodeParamErr, "Failed to unlock file"},
 	{files.ErrIO, CodeIOFailed, "I/O operation failed"},
 }
 
@@ -120,6 +121,12 @@ func ErrorResponse(err error, correlationID string, debug bool) Response {
 	}
 	code, msg := Lookup(err)
 	resp := Response{Code: code, Msg: msg}
+	// Some failures carry details clients act on, such as the locks of a
+	// lock conflict, which the web client offers to force-unlock.
+	var detailed interface{ ErrorData() any }
+	if errors.As(err, &detailed) {
+		resp.Data = detailed.ErrorData()
+	}
 	if errs.KindOf(err) != errs.Invalid {
 		resp.CorrelationID = correlationID
 	}
