@@ -47,16 +47,8 @@ func (r *runner) EntitiesOfFile(ctx context.Context, file int) ([]*drive.Entity,
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	defer rows.Close()
-	var out []*drive.Entity
-	for rows.Next() {
-		e, err := scanEntity(rows)
-		if err != nil {
-			return nil, classify(op, err)
-		}
-		out = append(out, e)
-	}
-	return out, classify(op, rows.Err())
+	es, err := scanEntities(rows)
+	return es, classify(op, err)
 }
 
 var linkEntity = define("LinkEntity", `INSERT INTO file_entities (file_id, entity_id) VALUES (?, ?)`)
@@ -131,7 +123,7 @@ func (r *runner) LinksOf(ctx context.Context, files []int) ([]EntityLink, error)
 }
 
 var orphanEntities = define("OrphanEntities", `SELECT `+entityColumns+` FROM entities
- WHERE reference_count <= 0 AND id > ? ORDER BY reference_count, id LIMIT ?`)
+ WHERE reference_count <= 0 AND id > ? ORDER BY id LIMIT ?`)
 
 // OrphanEntities returns up to limit entities that no file links, with ids
 // above after, for the recycler.
@@ -141,16 +133,8 @@ func (r *runner) OrphanEntities(ctx context.Context, after, limit int) ([]*drive
 	if err != nil {
 		return nil, classify(op, err)
 	}
-	defer rows.Close()
-	var out []*drive.Entity
-	for rows.Next() {
-		e, err := scanEntity(rows)
-		if err != nil {
-			return nil, classify(op, err)
-		}
-		out = append(out, e)
-	}
-	return out, classify(op, rows.Err())
+	es, err := scanEntities(rows)
+	return es, classify(op, err)
 }
 
 var deleteEntity = define("DeleteEntity", `DELETE FROM entities WHERE id = ? AND reference_count <= 0
@@ -231,4 +215,17 @@ func (r *runner) UserIDsAfter(ctx context.Context, after, limit int) ([]int, err
 		out = append(out, id)
 	}
 	return out, classify(op, rows.Err())
+}
+
+func scanEntities(rows *sql.Rows) ([]*drive.Entity, error) {
+	defer rows.Close()
+	var out []*drive.Entity
+	for rows.Next() {
+		e, err := scanEntity(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
