@@ -81,9 +81,19 @@ func (h *handler) uploadChunk(w http.ResponseWriter, r *http.Request) (any, erro
 			return nil, files.ErrInvalidContentLength
 		}
 	}
-	err = h.Files.UploadChunk(r.Context(), wire.Actor(r), r.PathValue("session"), index, r.Body, length)
+	actor := wire.Actor(r)
+	uid := 0
+	if actor.User != nil {
+		uid = actor.User.ID
+	}
+	attempt := &chunkAttempt{rc: http.NewResponseController(w)}
+	defer takeOverChunk(uid, r.PathValue("session"), index, attempt)()
+	err = h.Files.UploadChunk(r.Context(), actor, r.PathValue("session"), index, r.Body, length)
 	if err != nil {
 		drain(r)
+		if attempt.superseded.Load() {
+			return nil, errs.E("api.uploadChunk", files.ErrIO, "a newer attempt at this chunk took over")
+		}
 		return nil, err
 	}
 	return nil, nil

@@ -349,6 +349,50 @@ func TestUploadClientDisconnect(t *testing.T) {
 	})
 }
 
+// A client whose network dies mid-chunk sends no FIN or RST: to the server
+// its request is just slow. When the client comes back and sends the chunk
+// again, the retry must not wait behind the dead attempt.
+func TestUploadStalledClientRetry(t *testing.T) {
+	env := testenv.Start(t, testenv.Options{})
+	const chunk = 64 << 10
+	setChunkSize(t, openStore(t, env.Database, env.Config.System.DataDir), chunk)
+	alice, _ := env.Client().NewUser(t, "alice@example.com")
+	data := randomBytes(2 * chunk)
+	const uri = "cloudreve://my/stalled.bin"
+	s := startUpload(t, alice, uri, int64(len(data)), nil)
+	c0 := chunkOf(data, chunk, 0)
+	stalled, _ := rawChunk(t, env.URL, alice.Token, s.SessionID, 0, chunk, c0[:chunk/3], endOpen)
+	defer stalled.Close()
+	time.Sleep(100 * time.Millisecond) // the server is now waiting for the rest
+
+	retry := func(i int) (int, error) {
+		req, _ := http.NewRequest("POST", env.URL+"/api/v4/file/upload/"+s.SessionID+"/"+strconv.Itoa(i),
+			bytes.NewReader(chunkOf(data, chunk, i)))
+		req.Header.Set("Authorization", "Bearer "+alice.Token)
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		var r apiResult
+		err = json.NewDecoder(resp.Body).Decode(&r)
+		return r.Code, err
+	}
+	for _, i := range []int{1, 0} {
+		if code, err := retry(i); err != nil || code != 0 {
+			t.Fatalf("chunk %d while an attempt at chunk 0 is stalled: code %d, %v", i, code, err)
+		}
+	}
+	checkContent(t, alice, uri, data)
+	// The stalled attempt, should its bytes still arrive, changes nothing.
+	stalled.Write(c0[chunk/3:])
+	time.Sleep(100 * time.Millisecond)
+	checkContent(t, alice, uri, data)
+	if used := capacityUsed(t, alice); used != int64(len(data)) {
+		t.Errorf("used %d, want %d", used, len(data))
+	}
+}
+
 // ---- 2. the server killed with SIGKILL mid-upload ----------------------------
 
 // stratusProc is the real binary running on a data directory.
