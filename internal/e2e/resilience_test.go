@@ -838,6 +838,36 @@ func TestConcurrentNames(t *testing.T) {
 				t.Errorf("round %d: %d renames onto one name succeeded, folder holds %v", round, wins, got)
 			}
 
+			// Two folders moved into each other at once: one move wins, the
+			// other is refused (403: into itself); no cycle cuts both off.
+			create(t, alice, dir+"/x", "folder")
+			create(t, alice, dir+"/y", "folder")
+			res, errl = race(2, func(i int) (apiResult, error) {
+				src, dst := dir+"/x", dir+"/y"
+				if i == 1 {
+					src, dst = dst, src
+				}
+				return callAPI(env.URL, tok, "POST", "/file/move", map[string]any{"uris": []string{src}, "dst": dst})
+			})
+			moved := 0
+			for i, r := range res {
+				switch {
+				case errl[i] != nil:
+					t.Error(errl[i])
+				case r.Code == 0:
+					moved++
+				case r.Code != 40081 && r.Code != 40016 && r.Code != 403:
+					t.Errorf("crossed move %d: code %d %s", i, r.Code, r.Msg)
+				}
+			}
+			got = names(list(t, alice, dir, "").Files)
+			hasX, hasY := slices.Contains(got, "x"), slices.Contains(got, "y")
+			if moved != 1 || hasX == hasY {
+				t.Errorf("round %d: %d crossed moves succeeded; folder holds %v", round, moved, got)
+			} else if top, in := map[bool]string{true: "x", false: "y"}[hasX], map[bool]string{true: "y", false: "x"}[hasX]; len(list(t, alice, dir+"/"+top, "").Files) != 1 {
+				t.Errorf("round %d: %s is not inside %s", round, in, top)
+			}
+
 			// Eight creates of one name: each gets the one item or 40004;
 			// with err_on_conflict exactly one succeeds.
 			for _, strict := range []bool{false, true} {
@@ -888,7 +918,7 @@ func TestConcurrentNames(t *testing.T) {
 					t.Errorf("round %d: item %d in a new folder: %v %d %s", round, i, errl[i], r.Code, r.Msg)
 				}
 			}
-			if got := names(list(t, alice, dir, "").Files); len(got) != n+4 || !slices.Contains(got, "new") {
+			if got := names(list(t, alice, dir, "").Files); len(got) != n+5 || !slices.Contains(got, "new") {
 				t.Errorf("round %d: folder holds %v", round, got)
 			}
 			if got := list(t, alice, dir+"/new/deeper", "").Files; len(got) != 2*n {

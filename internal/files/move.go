@@ -28,6 +28,9 @@ func (s *Service) Move(ctx context.Context, actor drive.Actor, rawURIs []string,
 	}
 	batch := errs.Batch{}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := lockTree(ctx, tx, actor); err != nil {
+			return err
+		}
 		dst, err := s.resolve(ctx, tx, actor, dstURI)
 		if err != nil {
 			return err

@@ -62,7 +62,7 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 	}
 	var f *drive.File
 	err = s.inTxRetry(ctx, func(tx *store.Tx) error {
-		if err := lockOwner(ctx, tx, actor.User.ID); err != nil {
+		if err := lockTree(ctx, tx, actor); err != nil {
 			return err
 		}
 		parent, err := s.mkdirAll(ctx, tx, actor, u.Path[:len(u.Path)-1])
@@ -159,6 +159,9 @@ func (s *Service) Rename(ctx context.Context, actor drive.Actor, rawURI, newName
 	}
 	var n *Node
 	err = s.inTxRetry(ctx, func(tx *store.Tx) error {
+		if err := lockTree(ctx, tx, actor); err != nil {
+			return err
+		}
 		n, err = s.resolve(ctx, tx, actor, u)
 		if err != nil {
 			return err
@@ -177,9 +180,6 @@ func (s *Service) Rename(ctx context.Context, actor drive.Actor, rawURI, newName
 		}
 		if newName == n.File.Name {
 			return nil
-		}
-		if err := lockCurrent(ctx, tx, n.File, s.now()); err != nil {
-			return err
 		}
 		if err := tx.MoveFile(ctx, n.File.ID, n.File.ParentID, newName, s.now()); err != nil {
 			if errs.Is(errs.Exist, err) {

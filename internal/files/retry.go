@@ -3,19 +3,41 @@ package files
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/store"
 )
 
+// Concurrent changes to one user's tree.
+//
+// SQLite runs one writing transaction at a time (its transactions take the
+// write lock when they begin), so a transaction's lookups stay true until it
+// commits. PostgreSQL and MySQL let transactions of the same user run side
+// by side, and the plain reads a mutation starts with lock nothing: two
+// renames of one file both succeeded (the last commit winning), two folders
+// moved into each other both moved (a cycle that cut both off the tree), and
+// MySQL deadlocked two uploads (foreign-key checks share-lock the user row
+// that the quota reservation then updates).
+//
+// So every transaction that changes a user's tree begins with lockTree,
+// which writes the user's row: such transactions of one user queue, and
+// each reads the tree as the previous one left it. Other users are not
+// affected.
+
+// lockTree takes the actor's row lock; it must be the transaction's first
+// statement, before any lookup. The anonymous actor owns no tree.
+func lockTree(ctx context.Context, tx *store.Tx, actor drive.Actor) error {
+	if actor.IsAnonymous() {
+		return nil
+	}
+	return tx.UserStorageAdd(ctx, actor.User.ID, 0)
+}
+
 // errRaced marks a transaction that lost a race with a concurrent one
-// creating the same row (a parent folder made by chained creation, say).
-// PostgreSQL and MySQL let both transactions look, see nothing, and insert;
-// the loser's insert fails on the unique index once the winner commits. Run
-// again, the loser finds the winner's row and carries on. SQLite never gets
-// here: its transactions take the write lock when they begin.
+// creating the same row, which lockTree does not order (another user's
+// transaction, or one that does not take the lock). Run again, the loser
+// finds the winner's row and carries on.
 var errRaced = errs.E("files", errs.Conflict, "a concurrent request created the same item")
 
 // maxTxAttempts bounds the retries of a transaction that keeps losing races.
@@ -30,38 +52,4 @@ func (s *Service) inTxRetry(ctx context.Context, fn func(tx *store.Tx) error) er
 			return err
 		}
 	}
-}
-
-// lockCurrent takes the write lock on f's row and checks that f is still
-// where this transaction found it. A concurrent rename, move or delete may
-// have committed since the lookup; the plain reads before it do not lock.
-// After writing the row, PostgreSQL (read committed) and MySQL (a row the
-// transaction wrote reads as current) both show the committed state, so a
-// change is seen here and reported as errRaced: run again, the transaction
-// resolves the URI afresh.
-func lockCurrent(ctx context.Context, tx *store.Tx, f *drive.File, now time.Time) error {
-	if err := tx.TouchFile(ctx, f.ID, now); err != nil {
-		if errs.Is(errs.NotExist, err) {
-			return errRaced
-		}
-		return err
-	}
-	cur, err := tx.FileByID(ctx, f.ID)
-	if err != nil {
-		return err
-	}
-	if cur.ParentID != f.ParentID || cur.Name != f.Name {
-		return errRaced
-	}
-	return nil
-}
-
-// lockOwner writes the user's row, taking its lock, at the start of a
-// transaction that inserts files of that user. MySQL's foreign-key checks
-// share-lock the user row on every insert, and a transaction that then
-// reserves quota (an update of that row) deadlocks with another that holds
-// the same shared lock. Taking the row first makes such transactions of one
-// user queue instead; other users are not affected.
-func lockOwner(ctx context.Context, tx *store.Tx, user int) error {
-	return tx.UserStorageAdd(ctx, user, 0)
 }

@@ -129,7 +129,7 @@ func (s *Service) CreateUpload(ctx context.Context, actor drive.Actor, req Uploa
 // in-flight entity, all in tx.
 func (s *Service) placeholder(ctx context.Context, tx *store.Tx, actor drive.Actor, u drive.URI,
 	req UploadRequest, sess *store.UploadSession, key string) error {
-	if err := lockOwner(ctx, tx, actor.User.ID); err != nil {
+	if err := lockTree(ctx, tx, actor); err != nil {
 		return err
 	}
 	parent, err := s.mkdirAll(ctx, tx, actor, u.Path[:len(u.Path)-1])
