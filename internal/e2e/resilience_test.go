@@ -868,6 +868,27 @@ func TestConcurrentNames(t *testing.T) {
 				t.Errorf("round %d: %s is not inside %s", round, in, top)
 			}
 
+			// A rename and a delete of one file at once: one of them wins.
+			create(t, alice, dir+"/z", "file")
+			res, errl = race(2, func(i int) (apiResult, error) {
+				if i == 0 {
+					return callAPI(env.URL, tok, "POST", "/file/rename", map[string]any{"uri": dir + "/z", "new_name": "z2"})
+				}
+				return callAPI(env.URL, tok, "DELETE", "/file", map[string]any{"uris": []string{dir + "/z"}})
+			})
+			if errl[0] != nil || errl[1] != nil || (res[0].Code == 0) == (res[1].Code == 0) {
+				t.Errorf("round %d: rename %d %v, delete %d %v: want exactly one to succeed", round, res[0].Code, errl[0], res[1].Code, errl[1])
+			}
+			trashed := list(t, alice, "cloudreve://trash", "").Files
+			if inTree := slices.Contains(names(list(t, alice, dir, "").Files), "z2"); inTree == (len(trashed) == 1) {
+				t.Errorf("round %d: z2 in the tree %v, trash %v", round, inTree, names(trashed))
+			}
+			if len(trashed) == 1 {
+				alice.OK(t, "DELETE", "/file", map[string]any{"uris": []string{trashed[0].Path}, "skip_soft_delete": true})
+			} else {
+				alice.OK(t, "DELETE", "/file", map[string]any{"uris": []string{dir + "/z2"}, "skip_soft_delete": true})
+			}
+
 			// Eight creates of one name: each gets the one item or 40004;
 			// with err_on_conflict exactly one succeeds.
 			for _, strict := range []bool{false, true} {

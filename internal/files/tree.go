@@ -44,6 +44,9 @@ func (s *Service) deleteOne(ctx context.Context, actor drive.Actor, raw string, 
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := lockTree(ctx, tx, actor); err != nil {
+			return err
+		}
 		n, err := s.resolve(ctx, tx, actor, u)
 		if err != nil {
 			return err
@@ -202,6 +205,9 @@ func (s *Service) restoreOne(ctx context.Context, actor drive.Actor, raw string)
 		return ErrUnsupportedAction
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := lockTree(ctx, tx, actor); err != nil {
+			return err
+		}
 		n, err := s.resolve(ctx, tx, actor, u)
 		if err != nil {
 			return err
