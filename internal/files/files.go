@@ -113,6 +113,7 @@ type reader interface {
 	ChildByName(ctx context.Context, parent int, name string) (*drive.File, error)
 	TrashItem(ctx context.Context, owner int, name string) (*drive.File, error)
 	InsertFile(ctx context.Context, f *drive.File) error
+	Policy(ctx context.Context, id int) (*drive.Policy, error)
 }
 
 func parseURI(raw string) (drive.URI, error) {

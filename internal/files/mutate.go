@@ -54,7 +54,7 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 	if u.IsRoot() {
 		return nil, errs.E(op, ErrNameConflict, "the root already exists")
 	}
-	if err := s.checkName(ctx, actor, u.Name(), typ); err != nil {
+	if err := s.checkName(ctx, s.db, actor, u.Name(), typ); err != nil {
 		return nil, errs.E(op, err)
 	}
 	if err := s.checkMetadata(metadata); err != nil {
@@ -124,7 +124,7 @@ func (s *Service) mkdirAll(ctx context.Context, tx *store.Tx, actor drive.Actor,
 		}
 		child, err := tx.ChildByName(ctx, f.ID, name)
 		if errs.Is(errs.NotExist, err) {
-			if err := s.checkName(ctx, actor, name, drive.TypeFolder); err != nil {
+			if err := s.checkName(ctx, tx, actor, name, drive.TypeFolder); err != nil {
 				return nil, err
 			}
 			child = &drive.File{Type: drive.TypeFolder, Name: name, OwnerID: actor.User.ID, ParentID: f.ID,
@@ -175,7 +175,7 @@ func (s *Service) Rename(ctx context.Context, actor drive.Actor, rawURI, newName
 		if !n.Owned {
 			return ErrNotOwner
 		}
-		if err := s.checkName(ctx, actor, newName, n.File.Type); err != nil {
+		if err := s.checkName(ctx, tx, actor, newName, n.File.Type); err != nil {
 			return err
 		}
 		if newName == n.File.Name {
@@ -216,9 +216,11 @@ func ext(name string) string {
 }
 
 // checkName applies the name rules, and for files the policy rules too.
-func (s *Service) checkName(ctx context.Context, actor drive.Actor, name string, typ drive.FileType) error {
+// Inside a transaction r must be that transaction: another connection could
+// wait for one the transaction's peers hold (SQLite's pool is small).
+func (s *Service) checkName(ctx context.Context, r reader, actor drive.Actor, name string, typ drive.FileType) error {
 	if typ == drive.TypeFile {
-		return s.checkFileName(ctx, actor, name)
+		return s.checkFileName(ctx, r, actor, name)
 	}
 	if err := drive.ValidateName(name); err != nil {
 		return errs.E("files.checkName", ErrIllegalName, err.Error())
@@ -281,7 +283,7 @@ func (s *Service) InfoByID(ctx context.Context, actor drive.Actor, publicID stri
 
 // checkFileName applies the name rules and the actor's storage policy rules
 // for file names: extension allow/deny lists and name patterns.
-func (s *Service) checkFileName(ctx context.Context, actor drive.Actor, name string) error {
+func (s *Service) checkFileName(ctx context.Context, r reader, actor drive.Actor, name string) error {
 	if err := drive.ValidateName(name); err != nil {
 		return errs.E("files.checkFileName", ErrIllegalName, err.Error())
 	}
@@ -289,7 +291,7 @@ func (s *Service) checkFileName(ctx context.Context, actor drive.Actor, name str
 	if id == 0 {
 		return nil
 	}
-	p, err := s.db.Policy(ctx, id)
+	p, err := r.Policy(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -268,7 +268,23 @@ func (s *Service) EmptyTrash(ctx context.Context, actor drive.Actor) error {
 			return nil
 		}
 		for _, f := range items {
-			err := s.db.InTx(ctx, func(tx *store.Tx) error { return s.purge(ctx, tx, actor, f) })
+			err := s.db.InTx(ctx, func(tx *store.Tx) error {
+				if err := lockTree(ctx, tx, actor); err != nil {
+					return err
+				}
+				// Read the item again under the lock: a restore since the
+				// listing must win over emptying the trash.
+				cur, err := tx.FileByID(ctx, f.ID)
+				if errs.Is(errs.NotExist, err) {
+					return nil
+				} else if err != nil {
+					return err
+				}
+				if cur.ParentID != 0 || cur.OwnerID != actor.User.ID {
+					return nil
+				}
+				return s.purge(ctx, tx, actor, cur)
+			})
 			if err != nil {
 				return errs.E(op, err)
 			}

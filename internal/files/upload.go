@@ -76,7 +76,7 @@ func (s *Service) CreateUpload(ctx context.Context, actor drive.Actor, req Uploa
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	if err := s.checkFileName(ctx, actor, u.Name()); err != nil {
+	if err := s.checkFileName(ctx, s.db, actor, u.Name()); err != nil {
 		return nil, errs.E(op, err)
 	}
 	if pd.policy.MaxSize > 0 && req.Size > pd.policy.MaxSize {

@@ -114,7 +114,9 @@ var listChildren = func() map[listKey]*query {
 			base := `SELECT ` + fileColumns + ` FROM files WHERE parent_id = ? AND type = ?`
 			name := fmt.Sprintf("ListChildren/%s/%s", o, dir)
 			m[listKey{o, desc, false}] = define(name, base+order)
-			keyset := fmt.Sprintf(" AND (%s %s ? OR (%s = ? AND id %s ?))", o, cmp, o, cmp)
+			// The leading "col >= v" bounds the index range; without it a
+			// deep page would scan from the start of the folder.
+			keyset := fmt.Sprintf(" AND %s %s= ? AND (%s %s ? OR id %s ?)", o, cmp, o, cmp, cmp)
 			if o == OrderID {
 				keyset = fmt.Sprintf(" AND id %s ?", cmp)
 			}
@@ -137,7 +139,7 @@ func (r *runner) ListChildren(ctx context.Context, parent int, typ drive.FileTyp
 	if after != nil {
 		if order != OrderID {
 			v := cursorValue(order, after)
-			args = append(args, v, v)
+			args = append(args, v, v) // "col >= v" and "col > v"
 		}
 		args = append(args, after.ID)
 	}
