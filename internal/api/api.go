@@ -37,13 +37,15 @@ type Deps struct {
 
 type handler struct {
 	Deps
-	wire wire.Options
-	mux  *http.ServeMux
+	wire   wire.Options
+	mux    *http.ServeMux
+	chunks *chunkAttempts
 }
 
 // New returns the /api/v4 handler tree.
 func New(d Deps) http.Handler {
-	h := &handler{Deps: d, wire: wire.Options{Debug: d.Config.System.Debug, Log: d.Log}, mux: http.NewServeMux()}
+	h := &handler{Deps: d, wire: wire.Options{Debug: d.Config.System.Debug, Log: d.Log}, mux: http.NewServeMux(),
+		chunks: &chunkAttempts{m: map[string]*chunkAttempt{}}}
 	h.routes()
 	var root http.Handler = h.mux
 	root = h.authenticate(root)

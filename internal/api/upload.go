@@ -87,7 +87,7 @@ func (h *handler) uploadChunk(w http.ResponseWriter, r *http.Request) (any, erro
 		uid = actor.User.ID
 	}
 	attempt := &chunkAttempt{rc: http.NewResponseController(w)}
-	defer takeOverChunk(uid, r.PathValue("session"), index, attempt)()
+	defer h.chunks.takeOver(uid, r.PathValue("session"), index, attempt)()
 	err = h.Files.UploadChunk(r.Context(), actor, r.PathValue("session"), index, r.Body, length)
 	if err != nil {
 		drain(r)
