@@ -97,10 +97,12 @@ const (
 
 // Capabilities per filesystem; every item reached through one carries it.
 var capabilities = map[drive.FS]drive.Boolset{
-	drive.FSMy:           drive.BoolsetOf(0, 1, 6, 7, 8, 9, 10, 14, 15, 16, 18, 19, 20, 23, 24),
-	drive.FSShare:        drive.BoolsetOf(7, 9, 10, 15, 19, 20, 23, 24),
-	drive.FSTrash:        drive.BoolsetOf(9, 14, 15, 17, 19),
-	drive.FSSharedWithMe: drive.BoolsetOf(7, 9, 23),
+	drive.FSMy: drive.BoolsetOf(CapCreate, CapRename, CapUpload, CapDownload, CapUpdateMeta, CapList, CapThumb,
+		CapHardDelete, CapLock, CapSoftDelete, CapShare, CapInfo, CapVersion, CapEnter, CapModifyProps),
+	drive.FSShare: drive.BoolsetOf(CapDownload, CapList, CapThumb, CapLock, CapInfo, CapVersion, CapEnter,
+		CapModifyProps),
+	drive.FSTrash:        drive.BoolsetOf(CapList, CapHardDelete, CapLock, CapRestore, CapInfo),
+	drive.FSSharedWithMe: drive.BoolsetOf(CapDownload, CapList, CapEnter),
 }
 
 // Capabilities returns the capability set of fs.
