@@ -115,7 +115,7 @@ func (h *handler) entityContent(w http.ResponseWriter, r *http.Request) error {
 	}
 	hd.Set("Content-Disposition", contentDisposition(disposition, name))
 	if speed > 0 {
-		w = &throttledWriter{ResponseWriter: w, rate: speed, start: time.Now()}
+		w = newThrottledWriter(w, speed, time.Now, time.Sleep)
 	}
 	if c.File != nil {
 		http.ServeContent(w, r, "", c.ModTime, c.File)
@@ -175,8 +175,16 @@ type throttledWriter struct {
 	rate    int64
 	start   time.Time
 	written int64
+	now     func() time.Time
+	sleep   func(time.Duration)
 }
 
+func newThrottledWriter(w http.ResponseWriter, rate int64, now func() time.Time, sleep func(time.Duration)) *throttledWriter {
+	return &throttledWriter{ResponseWriter: w, rate: rate, start: now(), now: now, sleep: sleep}
+}
+
+// Write sends p in slices of a tenth of a second's worth, sleeping after
+// each until the average rate is back under the cap.
 func (t *throttledWriter) Write(p []byte) (int, error) {
 	var n int
 	for len(p) > 0 {
@@ -188,8 +196,8 @@ func (t *throttledWriter) Write(p []byte) (int, error) {
 			return n, err
 		}
 		p = p[m:]
-		if ahead := time.Duration(t.written)*time.Second/time.Duration(t.rate) - time.Since(t.start); ahead > 0 {
-			time.Sleep(ahead)
+		if ahead := time.Duration(t.written)*time.Second/time.Duration(t.rate) - t.now().Sub(t.start); ahead > 0 {
+			t.sleep(ahead)
 		}
 	}
 	return n, nil
