@@ -106,6 +106,7 @@ func (h *handler) routes() {
 	h.handle("DELETE /file/upload", h.scoped("Files.Write", h.cancelUpload))
 	h.handle("DELETE /file/lock", h.scoped("Files.Write", h.forceUnlock))
 	h.handle("POST /file/url", h.scoped("Files.Read", h.fileURLs))
+	h.handle("GET /file/thumb", h.scoped("Files.Read", h.thumbnail))
 	h.handle("PUT /file/content", h.scoped("Files.Write", h.replaceContent))
 	h.mux.Handle("GET "+Prefix+"/file/archive/{session}/archive.zip", h.wire.HandleRaw(h.archiveContent))
 	content := contentCORS(h.wire.HandleRaw(h.entityContent))

@@ -64,6 +64,20 @@ func (h *handler) fileURLs(w http.ResponseWriter, r *http.Request) (any, error) 
 	return out, nil
 }
 
+type thumbJSON struct {
+	URL     string     `json:"url"`
+	Expires *time.Time `json:"expires"`
+}
+
+func (h *handler) thumbnail(w http.ResponseWriter, r *http.Request) (any, error) {
+	u, expires, err := h.Files.Thumbnail(r.Context(), wire.Actor(r), r.URL.Query().Get("uri"))
+	if err != nil {
+		return nil, err
+	}
+	e := localTime(expires)
+	return thumbJSON{URL: h.siteBase(r, false) + u.URL, Expires: &e}, nil
+}
+
 // siteBase is the origin generated links start with: the configured site
 // URL whose host the request used, else the primary one when asked, else
 // the request's own origin, so that a server reached by an address the

@@ -39,11 +39,7 @@ func (s *Service) IssueURLs(ctx context.Context, actor drive.Actor, req URLReque
 	if err := s.checkBatch(len(req.URIs)); err != nil {
 		return nil, time.Time{}, errs.E(op, err)
 	}
-	ttl := s.settings.Seconds("entity_url_default_ttl")
-	if ttl <= 0 {
-		ttl = time.Hour
-	}
-	expires := s.now().Add(ttl).Truncate(time.Second)
+	expires := s.now().Add(s.urlTTL()).Truncate(time.Second)
 	out := make([]IssuedURL, len(req.URIs))
 	batch := errs.Batch{}
 	for i, raw := range req.URIs {
@@ -89,15 +85,34 @@ func (s *Service) issueURL(ctx context.Context, actor drive.Actor, raw string, r
 		}
 		entity = id
 	}
-	speed := 0
-	if g := actor.Group(); g != nil {
-		speed = g.SpeedLimit
+	return s.contentURL(entity, speedOf(actor), n.Name, req.Download, expires), nil
+}
+
+// urlTTL is how long issued content URLs stay valid.
+func (s *Service) urlTTL() time.Duration {
+	ttl := s.settings.Seconds("entity_url_default_ttl")
+	if ttl <= 0 {
+		ttl = time.Hour
 	}
-	p := &url.URL{Path: ContentPathPrefix + s.ids.Encode(entity, hashid.Entity) + "/" + strconv.Itoa(speed) + "/" + n.Name}
-	if req.Download {
+	return ttl
+}
+
+// speedOf is the download speed limit of actor's group (0: none).
+func speedOf(actor drive.Actor) int {
+	if g := actor.Group(); g != nil {
+		return g.SpeedLimit
+	}
+	return 0
+}
+
+// contentURL signs the content URL of entity (path and query on this
+// server); a zero expires never expires.
+func (s *Service) contentURL(entity, speed int, name string, download bool, expires time.Time) string {
+	p := &url.URL{Path: ContentPathPrefix + s.ids.Encode(entity, hashid.Entity) + "/" + strconv.Itoa(speed) + "/" + name}
+	if download {
 		p.RawQuery = "download=true"
 	}
-	return auth.SignURL(s.settings.SecretKey(), p, expires).String(), nil
+	return auth.SignURL(s.settings.SecretKey(), p, expires).String()
 }
 
 func (s *Service) linked(ctx context.Context, file, entity int) bool {
