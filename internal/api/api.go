@@ -18,6 +18,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/setting"
+	"github.com/stratus-drive/stratus/internal/share"
 )
 
 // Prefix is where the API lives.
@@ -28,6 +29,7 @@ type Deps struct {
 	Accounts *account.Service
 	Files    *files.Service
 	Archives *files.Archives
+	Shares   *share.Service
 	Settings *setting.Service
 	IDs      *hashid.Codec
 	Version  string
@@ -108,6 +110,13 @@ func (h *handler) routes() {
 	h.handle("POST /file/url", h.scoped("Files.Read", h.fileURLs))
 	h.handle("GET /file/thumb", h.scoped("Files.Read", h.thumbnail))
 	h.handle("PUT /file/content", h.scoped("Files.Write", h.replaceContent))
+	// Shares.
+	h.handle("PUT /share", h.login("Shares.Write", h.createShare))
+	h.handle("GET /share", h.login("Shares.Read", h.listShares))
+	h.handle("POST /share/{id}", h.login("Shares.Write", h.editShare))
+	h.handle("DELETE /share/{id}", h.login("Shares.Write", h.deleteShare))
+	h.handle("GET /share/info/{id}", h.scoped("Shares.Read", h.shareInfo))
+
 	h.mux.Handle("GET "+Prefix+"/file/archive/{session}/archive.zip", h.wire.HandleRaw(h.archiveContent))
 	content := contentCORS(h.wire.HandleRaw(h.entityContent))
 	for _, m := range []string{"GET", "HEAD", "OPTIONS"} {

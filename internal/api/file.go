@@ -65,6 +65,7 @@ type listJSON struct {
 	ContextHint           string              `json:"context_hint"`
 	RecursionLimitReached bool                `json:"recursion_limit_reached,omitempty"`
 	MixedType             bool                `json:"mixed_type"`
+	SingleFileView        bool                `json:"single_file_view,omitempty"`
 	StoragePolicy         *policyJSON         `json:"storage_policy,omitempty"`
 	View                  *drive.ExplorerView `json:"view,omitempty"`
 }
@@ -92,7 +93,9 @@ func (h *handler) listFiles(w http.ResponseWriter, r *http.Request) (any, error)
 		Pagination:  l.Pagination,
 		ContextHint: l.ContextHint,
 		MixedType:   l.MixedType,
-		View:        l.View,
+
+		SingleFileView: l.SingleFileView,
+		View:           l.View,
 
 		RecursionLimitReached: l.RecursionLimitReached,
 		Props: listPropsJSON{

@@ -85,6 +85,16 @@ func (s *Service) issueURL(ctx context.Context, actor drive.Actor, raw string, r
 		}
 		entity = id
 	}
+	if n.Share != nil {
+		// Every URL issued through a share counts as a download and spends
+		// one unit of its budget (40-share §10); the guarded write refuses
+		// once the budget is gone.
+		if err := s.db.SpendShareDownload(ctx, n.Share.ID); errs.Is(errs.NotExist, err) {
+			return "", ErrShareNotExist
+		} else if err != nil {
+			return "", err
+		}
+	}
 	return s.contentURL(entity, speedOf(actor), n.Name, req.Download, expires), nil
 }
 

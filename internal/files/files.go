@@ -73,7 +73,16 @@ type Node struct {
 	// InheritedView is the view stored on the nearest folder above File on
 	// the path it was reached by, if any; listings fall back to it.
 	InheritedView *drive.ExplorerView
+	// Share is the share link the node was reached through (FSShare only).
+	Share *drive.Share
+	// singleFile is the shared file when the node is the virtual root of a
+	// single-file share.
+	singleFile *drive.File
 }
+
+// SingleFile reports whether n is the root of a single-file share, whose
+// listing holds just the shared file.
+func (n *Node) SingleFile() bool { return n.singleFile != nil }
 
 // Capability bits of filesystems (conventions §8.2).
 const (
@@ -116,6 +125,8 @@ type reader interface {
 	TrashItem(ctx context.Context, owner int, name string) (*drive.File, error)
 	InsertFile(ctx context.Context, f *drive.File) error
 	Policy(ctx context.Context, id int) (*drive.Policy, error)
+	ShareByID(ctx context.Context, id int) (*drive.Share, error)
+	UserByID(ctx context.Context, id int) (*drive.User, error)
 }
 
 func parseURI(raw string) (drive.URI, error) {
@@ -171,24 +182,9 @@ func (s *Service) resolve(ctx context.Context, r reader, actor drive.Actor, u dr
 		if err != nil {
 			return nil, errs.E(op, err)
 		}
-		var inherited *drive.ExplorerView
-		for i, name := range u.Path {
-			if !f.IsFolder() {
-				return nil, errs.E(op, ErrPathNotExist)
-			}
-			if f.IsSymbolic {
-				return nil, errs.E(op, ErrUnsupportedAction, "cannot enter a shortcut")
-			}
-			if f.Props.View != nil {
-				inherited = f.Props.View
-			}
-			child, err := r.ChildByName(ctx, f.ID, name)
-			if errs.Is(errs.NotExist, err) {
-				return nil, errs.E(op, ErrPathNotExist, "path not exist: "+drive.URI{FS: u.FS, Path: u.Path[:i+1]}.String())
-			} else if err != nil {
-				return nil, errs.E(op, err)
-			}
-			f = child
+		f, inherited, err := s.walk(ctx, r, u, f)
+		if err != nil {
+			return nil, errs.E(op, err)
 		}
 		n := s.node(u.WithoutQuery(), drive.FSMy, f, actor)
 		n.InheritedView = inherited
@@ -212,14 +208,43 @@ func (s *Service) resolve(ctx context.Context, r reader, actor drive.Actor, u dr
 			return nil, errs.E(op, err)
 		}
 		return s.node(u.WithoutQuery(), drive.FSTrash, f, actor), nil
-	case drive.FSShare, drive.FSSharedWithMe:
-		if actor.IsAnonymous() && u.FS == drive.FSSharedWithMe {
+	case drive.FSShare:
+		return s.resolveShare(ctx, r, actor, u)
+	case drive.FSSharedWithMe:
+		if actor.IsAnonymous() {
 			return nil, errs.E(op, ErrLoginRequired)
 		}
-		// Shares arrive with their own issue; until then these filesystems are empty.
-		return nil, errs.E(op, ErrPathNotExist, "sharing is not available yet")
+		// Shortcuts arrive with their own issue; until then this filesystem is empty.
+		return nil, errs.E(op, ErrPathNotExist, "shared with me is not available yet")
 	}
 	return nil, errs.E(op, ErrInvalidURI)
+}
+
+// walk follows u.Path down from f. It returns ErrPathNotExist when a segment
+// is missing, refuses to walk through files and shortcuts, and reports the
+// view stored on the nearest folder above the result.
+func (s *Service) walk(ctx context.Context, r reader, u drive.URI, f *drive.File) (*drive.File, *drive.ExplorerView, error) {
+	var inherited *drive.ExplorerView
+	for i, name := range u.Path {
+		if !f.IsFolder() {
+			return nil, nil, ErrPathNotExist
+		}
+		if f.IsSymbolic {
+			return nil, nil, errs.E("files.walk", ErrUnsupportedAction, "cannot enter a shortcut")
+		}
+		if f.Props.View != nil {
+			inherited = f.Props.View
+		}
+		child, err := r.ChildByName(ctx, f.ID, name)
+		if errs.Is(errs.NotExist, err) {
+			return nil, nil, errs.E("files.walk", ErrPathNotExist,
+				"path not exist: "+drive.URI{FS: u.FS, Path: u.Path[:i+1]}.String())
+		} else if err != nil {
+			return nil, nil, err
+		}
+		f = child
+	}
+	return f, inherited, nil
 }
 
 func (s *Service) node(u drive.URI, fs drive.FS, f *drive.File, actor drive.Actor) *Node {

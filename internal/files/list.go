@@ -43,6 +43,8 @@ type Listing struct {
 	MixedType             bool
 	View                  *drive.ExplorerView
 	RecursionLimitReached bool
+	// SingleFileView marks the listing of a single-file share's root.
+	SingleFileView bool
 }
 
 // OrderByOptions are the sort fields a folder listing offers.
@@ -96,11 +98,17 @@ func (s *Service) List(ctx context.Context, actor drive.Actor, rawURI string, op
 		dir = "asc"
 	}
 	l := &Listing{Parent: parent, OrderBy: orderBy, Direction: dir, ContextHint: uuid.NewString()}
-	if !viewSyncOff(actor) {
+	if !viewSyncOff(actor) && !hidesView(parent) {
 		view.PageSize, view.Order, view.OrderDirection = size, orderBy, dir
 		l.View = &view
 	}
-	if u.IsSearch() {
+	if parent.singleFile != nil {
+		// A single-file share lists its file and nothing else.
+		n := s.node(parent.URI.Join(parent.singleFile.Name), drive.FSShare, parent.singleFile, actor)
+		n.Share = parent.Share
+		l.Files, l.SingleFileView = []*Node{n}, true
+		l.Pagination = Pagination{PageSize: size, IsCursor: true}
+	} else if u.IsSearch() {
 		err = s.search(ctx, actor, l, u, size, dir == "desc", opt.NextPageToken)
 	} else if parent.FS == drive.FSTrash {
 		err = s.listTrash(ctx, actor, l, size, opt.NextPageToken)
@@ -265,7 +273,9 @@ func (s *Service) listTrash(ctx context.Context, actor drive.Actor, l *Listing, 
 func (s *Service) children(parent *Node, rows []*drive.File, actor drive.Actor) []*Node {
 	out := make([]*Node, 0, len(rows))
 	for _, f := range rows {
-		out = append(out, s.node(parent.URI.Join(f.Name), parent.FS, f, actor))
+		n := s.node(parent.URI.Join(f.Name), parent.FS, f, actor)
+		n.Share = parent.Share
+		out = append(out, n)
 	}
 	return out
 }
@@ -309,7 +319,7 @@ func (s *Service) loadMetadata(ctx context.Context, nodes []*Node) error {
 // the actor's view of that filesystem, else the default. Actors who turned
 // view sync off always get the default.
 func (s *Service) effectiveView(actor drive.Actor, n *Node) drive.ExplorerView {
-	if !viewSyncOff(actor) {
+	if !viewSyncOff(actor) && !hidesView(n) {
 		if v := n.File.Props.View; v != nil {
 			return *v
 		}
@@ -334,4 +344,10 @@ func (s *Service) effectiveView(actor drive.Actor, n *Node) drive.ExplorerView {
 // rather than on the server.
 func viewSyncOff(actor drive.Actor) bool {
 	return actor.User != nil && actor.User.Settings.DisableViewSync
+}
+
+// hidesView reports whether n is reached through a share that keeps the
+// owner's view settings from visitors (40-share §10 rule 7).
+func hidesView(n *Node) bool {
+	return n.Share != nil && !n.Share.Props.ShareView && !n.Owned
 }

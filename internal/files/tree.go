@@ -43,6 +43,10 @@ func (s *Service) deleteOne(ctx context.Context, actor drive.Actor, raw string, 
 	if err != nil {
 		return err
 	}
+	if u.FS == drive.FSShare {
+		// Shares are read-only for everyone, the owner included.
+		return ErrUnsupportedAction
+	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := lockTree(ctx, tx, actor); err != nil {
 			return err

@@ -24,6 +24,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/kv/memory"
 	kvredis "github.com/stratus-drive/stratus/internal/kv/redis"
 	"github.com/stratus-drive/stratus/internal/setting"
+	"github.com/stratus-drive/stratus/internal/share"
 	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/storage/all"
 	"github.com/stratus-drive/stratus/internal/store"
@@ -96,11 +97,14 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	s.files = fileService
 	apiHandler := api.New(api.Deps{
 		Accounts: s.accounts, Files: fileService, Archives: files.NewArchives(fileService, s.kv),
+		Shares:   share.New(s.db, fileService, ids),
 		Settings: s.settings, IDs: ids,
 		Version: APIVersion, Config: s.cfg, Log: s.log,
 	})
 	mux := http.NewServeMux()
 	mux.Handle(api.Prefix+"/", apiHandler)
+	mux.Handle("GET /s/{id}", api.ShareRedirect())
+	mux.Handle("GET /s/{id}/{password}", api.ShareRedirect())
 	s.handler = mux
 
 	watchCtx, cancel := context.WithCancel(context.Background())

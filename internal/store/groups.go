@@ -63,3 +63,12 @@ func scanGroup(s scanner) (*drive.Group, error) {
 	g.CreatedAt, g.UpdatedAt = g.CreatedAt.UTC(), g.UpdatedAt.UTC()
 	return &g, nil
 }
+
+var updateGroupPermissions = define("UpdateGroupPermissions",
+	`UPDATE "groups" SET permissions = ?, updated_at = ? WHERE id = ?`)
+
+// UpdateGroupPermissions replaces the permission bits of group id.
+func (r *runner) UpdateGroupPermissions(ctx context.Context, id int, perms drive.Boolset) error {
+	const op = "store.UpdateGroupPermissions"
+	return classify(op, r.update(ctx, updateGroupPermissions, []byte(perms), now(), id))
+}

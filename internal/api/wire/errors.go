@@ -8,6 +8,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/captcha"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/files"
+	"github.com/stratus-drive/stratus/internal/share"
 )
 
 // sentinelCode maps one service sentinel to its Cloudreve code and message.
@@ -63,6 +64,11 @@ var sentinels = []sentinelCode{
 	{files.ErrLockConflict, CodeLockConflict, "Lock conflict"},
 	{files.ErrUnlockFailed, CodeParamErr, "Failed to unlock file"},
 	{files.ErrIO, CodeIOFailed, "I/O operation failed"},
+	{files.ErrShareNotExist, CodeNotFound, "Shared file does not exist"},
+	{files.ErrSharePassword, CodeIncorrectPassword, "Incorrect share password"},
+	{files.ErrShareAnonymous, CodeAnonymousAccessDenied, "Anonymous access denied, please sign in"},
+	{files.ErrShareNotPermitted, CodeNoPermission, "Your group may not open shares"},
+	{share.ErrNotFound, CodeNotFound, "Share link not found"},
 }
 
 // kindCodes is the fallback for errors without a listed sentinel.
