@@ -115,6 +115,8 @@ func (h *handler) routes() {
 	h.handle("GET /share", h.login("Shares.Read", h.listShares))
 	h.handle("POST /share/{id}", h.login("Shares.Write", h.editShare))
 	h.handle("DELETE /share/{id}", h.login("Shares.Write", h.deleteShare))
+	h.handle("DELETE /share", h.login("Shares.Write", h.deleteShares))
+	h.handle("GET /user/shares/{id}", h.scoped("Shares.Read", h.userShares))
 	h.handle("GET /share/info/{id}", h.scoped("Shares.Read", h.shareInfo))
 
 	h.mux.Handle("GET "+Prefix+"/file/archive/{session}/archive.zip", h.wire.HandleRaw(h.archiveContent))

@@ -171,11 +171,16 @@ func (h *handler) listShares(w http.ResponseWriter, r *http.Request) (any, error
 	if err != nil {
 		return nil, err
 	}
+	return h.shareList(r, p), nil
+}
+
+// shareList renders a page of links; shares is null, not [], when empty.
+func (h *handler) shareList(r *http.Request, p *share.Page) shareListJSON {
 	out := shareListJSON{Pagination: sharePaginationJSON{PageSize: p.PageSize, IsCursor: true, NextPageToken: p.NextToken}}
 	for _, l := range p.Links {
 		out.Shares = append(out.Shares, h.shareView(r, l))
 	}
-	return out, nil
+	return out
 }
 
 // ShareRedirect serves the short links /s/{id} and /s/{id}/{password}
@@ -195,4 +200,25 @@ func ShareRedirect() http.Handler {
 		q.Set("path", target)
 		http.Redirect(w, r, "/home?"+q.Encode(), http.StatusFound)
 	})
+}
+
+func (h *handler) deleteShares(w http.ResponseWriter, r *http.Request) (any, error) {
+	var req struct {
+		IDs []string `json:"ids"`
+	}
+	if err := wire.Decode(r, &req); err != nil {
+		return nil, err
+	}
+	return nil, h.Shares.DeleteMany(r.Context(), wire.Actor(r), req.IDs)
+}
+
+func (h *handler) userShares(w http.ResponseWriter, r *http.Request) (any, error) {
+	q := r.URL.Query()
+	size, _ := strconv.Atoi(q.Get("page_size"))
+	p, err := h.Shares.UserShares(r.Context(), wire.Actor(r), r.PathValue("id"), share.ListOptions{PageSize: size,
+		OrderBy: q.Get("order_by"), OrderDirection: q.Get("order_direction"), NextPageToken: q.Get("next_page_token")})
+	if err != nil {
+		return nil, err
+	}
+	return h.shareList(r, p), nil
 }

@@ -264,3 +264,45 @@ func TestShareShortLinks(t *testing.T) {
 		}
 	}
 }
+
+func TestShareProfilesAndBatchDelete(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		anon := env.Client()
+		anon.NewUser(t, "root@example.com")
+		alice, login := anon.NewUser(t, "alice@example.com")
+		bob, _ := anon.NewUser(t, "bob@example.com")
+		aliceID := login.User["id"].(string)
+		create(t, alice, "cloudreve://my/pub", "folder")
+		create(t, alice, "cloudreve://my/priv", "folder")
+		create(t, bob, "cloudreve://my/bobs", "folder")
+		pub, _ := createShare(t, alice, map[string]any{"uri": "cloudreve://my/pub"})
+		priv, _ := createShare(t, alice, map[string]any{"uri": "cloudreve://my/priv", "is_private": true})
+		bobs, _ := createShare(t, bob, map[string]any{"uri": "cloudreve://my/bobs"})
+
+		var page struct {
+			Shares []shareObj `json:"shares"`
+		}
+		profile := "/user/shares/" + aliceID + "?page_size=10"
+		anon.OK(t, "GET", profile, nil).Decode(t, &page)
+		if len(page.Shares) != 1 || page.Shares[0].ID != pub || page.Shares[0].Unlocked || page.Shares[0].IsPrivate {
+			t.Errorf("default profile shares = %+v", page.Shares)
+		}
+		alice.OK(t, "PATCH", "/user/setting", map[string]any{"share_links_in_profile": "all_share"})
+		page.Shares = nil
+		alice.OK(t, "GET", profile, nil).Decode(t, &page)
+		if len(page.Shares) != 2 || page.Shares[0].ID != pub || page.Shares[1].ID != priv ||
+			!page.Shares[1].IsPrivate || page.Shares[1].Password != "" || page.Shares[1].Unlocked {
+			t.Errorf("all_share profile shares = %+v", page.Shares)
+		}
+		alice.OK(t, "PATCH", "/user/setting", map[string]any{"share_links_in_profile": "hide_share"})
+		anon.ExpectCode(t, 40001, "GET", profile, nil)
+		anon.ExpectCode(t, 40001, "GET", "/user/shares/!!?page_size=10", nil)
+
+		// Batch delete: the caller's links go, others stay; a bad id fails.
+		alice.ExpectCode(t, 40001, "DELETE", "/share", map[string]any{"ids": []string{pub, "!!"}})
+		alice.OK(t, "DELETE", "/share", map[string]any{"ids": []string{pub, priv, bobs}})
+		anon.ExpectCode(t, 404, "GET", "/share/info/"+pub, nil)
+		alice.ExpectCode(t, 404, "GET", "/share/info/"+priv, nil)
+		shareInfo(t, anon, bobs, "")
+	})
+}

@@ -22,7 +22,8 @@ import (
 
 // Conditions that Cloudreve gives their own codes.
 var (
-	ErrNotFound = errs.NewSentinel(errs.NotExist, "share link not found")
+	ErrNotFound     = errs.NewSentinel(errs.NotExist, "share link not found")
+	ErrUserNotFound = errs.NewSentinel(errs.NotExist, "user not found")
 )
 
 // Service manages share links.
@@ -213,8 +214,67 @@ func (s *Service) List(ctx context.Context, actor drive.Actor, opt ListOptions) 
 	if actor.IsAnonymous() {
 		return nil, errs.E(op, files.ErrLoginRequired)
 	}
+	rows, p, err := s.page(ctx, actor.User.ID, opt, nil)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	for _, sh := range rows {
+		l, err := s.link(ctx, sh, actor.User, true, true)
+		if err != nil {
+			return nil, errs.E(op, err)
+		}
+		p.Links = append(p.Links, l)
+	}
+	return p, nil
+}
+
+// UserShares returns one page of the links user userID shows on their
+// profile (40-share §7): none with "hide_share", all with "all_share",
+// otherwise those without a password. All are rendered locked.
+func (s *Service) UserShares(ctx context.Context, actor drive.Actor, userID string, opt ListOptions) (*Page, error) {
+	const op = "share.UserShares"
+	id, err := s.ids.Decode(userID, hashid.User)
+	if err != nil {
+		return nil, errs.E(op, errs.Invalid, "Failed to parse object ID")
+	}
+	owner, err := s.db.UserByID(ctx, id)
+	if errs.Is(errs.NotExist, err) || (err == nil && owner.Status != drive.StatusActive) {
+		return nil, errs.E(op, ErrUserNotFound)
+	} else if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if owner.Group, err = s.db.Group(ctx, owner.GroupID); err != nil && !errs.Is(errs.NotExist, err) {
+		return nil, errs.E(op, err)
+	}
+	var keep func(*drive.Share) bool
+	switch owner.Settings.ShareLinksInProfile {
+	case "hide_share":
+		return nil, errs.E(op, errs.Invalid, "This user hides their shares")
+	case "all_share":
+	default:
+		keep = func(sh *drive.Share) bool { return !sh.HasPassword() }
+	}
+	rows, p, err := s.page(ctx, owner.ID, opt, keep)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	isOwner := !actor.IsAnonymous() && actor.User.ID == owner.ID
+	for _, sh := range rows {
+		l, err := s.link(ctx, sh, owner, false, isOwner)
+		if err != nil {
+			return nil, errs.E(op, err)
+		}
+		p.Links = append(p.Links, l)
+	}
+	return p, nil
+}
+
+// page reads one page of owner's links in the requested order, keeping
+// only those keep accepts (nil: all).
+func (s *Service) page(ctx context.Context, owner int, opt ListOptions, keep func(*drive.Share) bool) (
+	[]*drive.Share, *Page, error) {
 	if opt.PageSize < 10 || opt.PageSize > 100 {
-		return nil, errs.E(op, errs.Invalid, "page_size must be between 10 and 100")
+		return nil, nil, errs.E("share.page", errs.Invalid, "page_size must be between 10 and 100")
 	}
 	order := store.ShareOrder(opt.OrderBy)
 	switch order {
@@ -222,52 +282,104 @@ func (s *Service) List(ctx context.Context, actor drive.Actor, opt ListOptions) 
 		order = store.ShareOrderID
 	case store.ShareOrderID, store.ShareOrderViews, store.ShareOrderDownloads, store.ShareOrderRemain:
 	default:
-		return nil, errs.E(op, errs.Invalid, "order_by is invalid")
+		return nil, nil, errs.E("share.page", errs.Invalid, "order_by is invalid")
 	}
 	if !slices.Contains([]string{"", "asc", "desc"}, opt.OrderDirection) {
-		return nil, errs.E(op, errs.Invalid, "order_direction is invalid")
+		return nil, nil, errs.E("share.page", errs.Invalid, "order_direction is invalid")
 	}
 	var after *store.ShareCursor
 	if opt.NextPageToken != "" {
 		var t pageToken
 		raw, err := base64.RawURLEncoding.DecodeString(opt.NextPageToken)
 		if err != nil || json.Unmarshal(raw, &t) != nil {
-			return nil, errs.E(op, errBadToken)
+			return nil, nil, errBadToken
 		}
 		id, err := s.ids.Decode(t.ID, hashid.Share)
 		if err != nil {
-			return nil, errs.E(op, errBadToken)
+			return nil, nil, errBadToken
 		}
 		after = &store.ShareCursor{ID: id, Value: t.Value}
 	}
-	rows, err := s.db.ListShares(ctx, actor.User.ID, order, opt.OrderDirection == "desc", after, opt.PageSize+1)
-	if err != nil {
-		return nil, errs.E(op, err)
+	// Filtered pages read on until they have one row more than a page (so
+	// that they know whether another page follows) or the list ends.
+	var out []*drive.Share
+	for {
+		rows, err := s.db.ListShares(ctx, owner, order, opt.OrderDirection == "desc", after, opt.PageSize+1)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, sh := range rows {
+			if keep == nil || keep(sh) {
+				out = append(out, sh)
+			}
+		}
+		if len(out) > opt.PageSize || len(rows) <= opt.PageSize {
+			break
+		}
+		after = store.ShareCursorOf(rows[len(rows)-1], order)
 	}
 	p := &Page{PageSize: opt.PageSize}
-	if len(rows) > opt.PageSize {
-		rows = rows[:opt.PageSize]
-		c := store.ShareCursorOf(rows[len(rows)-1], order)
+	if len(out) > opt.PageSize {
+		out = out[:opt.PageSize]
+		c := store.ShareCursorOf(out[len(out)-1], order)
 		raw, _ := json.Marshal(pageToken{ID: s.ids.Encode(c.ID, hashid.Share), Value: c.Value})
 		p.NextToken = base64.RawURLEncoding.EncodeToString(raw)
 	}
-	for _, sh := range rows {
-		l := &Link{Share: sh, Owner: actor.User, Unlocked: true, IsOwner: true}
-		target, _, err := s.files.ShareTarget(ctx, sh)
-		switch {
-		case err == nil:
-			l.File = target
-		case errs.Is(errs.NotExist, err):
-			l.Expired = true
-			if f, err := s.db.FileByID(ctx, sh.FileID); err == nil {
-				l.File = f
-			}
-		default:
-			return nil, errs.E(op, err)
+	return out, p, nil
+}
+
+// link is sh of owner as a list shows it: with its target, flagged Expired
+// when invalid.
+func (s *Service) link(ctx context.Context, sh *drive.Share, owner *drive.User, unlocked, isOwner bool) (*Link, error) {
+	l := &Link{Share: sh, Owner: owner, Unlocked: unlocked, IsOwner: isOwner}
+	target, _, err := s.files.ShareTarget(ctx, sh)
+	switch {
+	case err == nil:
+		l.File = target
+	case errs.Is(errs.NotExist, err):
+		l.Expired = true
+		if f, err := s.db.FileByID(ctx, sh.FileID); err == nil {
+			l.File = f
 		}
-		p.Links = append(p.Links, l)
+	default:
+		return nil, err
 	}
-	return p, nil
+	return l, nil
+}
+
+// DeleteMany deletes those of the links ids that belong to the actor and
+// silently skips the others. Every id must decode.
+func (s *Service) DeleteMany(ctx context.Context, actor drive.Actor, ids []string) error {
+	const op = "share.DeleteMany"
+	if actor.IsAnonymous() {
+		return errs.E(op, files.ErrLoginRequired)
+	}
+	if len(ids) == 0 {
+		return errs.E(op, errs.Invalid, "ids cannot be empty")
+	}
+	nums := make([]int, len(ids))
+	for i, id := range ids {
+		n, err := s.ids.Decode(id, hashid.Share)
+		if err != nil {
+			return errs.E(op, errs.Invalid, "Failed to parse object ID")
+		}
+		nums[i] = n
+	}
+	for _, n := range nums {
+		sh, err := s.db.ShareByID(ctx, n)
+		if errs.Is(errs.NotExist, err) {
+			continue
+		} else if err != nil {
+			return errs.E(op, err)
+		}
+		if sh.OwnerID != actor.User.ID {
+			continue
+		}
+		if err := s.db.DeleteShare(ctx, n); err != nil && !errs.Is(errs.NotExist, err) {
+			return errs.E(op, err)
+		}
+	}
+	return nil
 }
 
 // source resolves the item a link is made for: in the actor's own

@@ -69,6 +69,7 @@ var sentinels = []sentinelCode{
 	{files.ErrShareAnonymous, CodeAnonymousAccessDenied, "Anonymous access denied, please sign in"},
 	{files.ErrShareNotPermitted, CodeNoPermission, "Your group may not open shares"},
 	{share.ErrNotFound, CodeNotFound, "Share link not found"},
+	{share.ErrUserNotFound, CodeUserNotFound, "User not found"},
 }
 
 // kindCodes is the fallback for errors without a listed sentinel.
