@@ -40,6 +40,7 @@ func (h *handler) file(n *files.Node) *fileJSON {
 		Path:       n.URI.String(),
 		Capability: wire.Boolset(n.Capability),
 		Owned:      n.Owned,
+		Shared:     n.Shared,
 	}
 	if f.ID != 0 {
 		out.ID = h.IDs.Encode(f.ID, hashid.File)

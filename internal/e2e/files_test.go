@@ -18,6 +18,7 @@ type fileObj struct {
 	Path       string            `json:"path"`
 	Capability string            `json:"capability"`
 	Owned      bool              `json:"owned"`
+	Shared     bool              `json:"shared"`
 	Metadata   map[string]string `json:"metadata"`
 }
 

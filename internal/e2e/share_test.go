@@ -106,6 +106,17 @@ func TestShares(t *testing.T) {
 			t.Fatalf("public share URL carries password %q", pw)
 		}
 		root := "cloudreve://" + id + "@share"
+		// The owner's own listing and info mark shared items.
+		for _, f := range list(t, alice, "cloudreve://my", "").Files {
+			if f.Shared != (f.Name == "Docs") {
+				t.Errorf("%s shared = %v", f.Name, f.Shared)
+			}
+		}
+		var docs fileObj
+		alice.OK(t, "GET", "/file/info?uri="+url.QueryEscape("cloudreve://my/Docs"), nil).Decode(t, &docs)
+		if !docs.Shared {
+			t.Errorf("info of a shared folder: %+v", docs)
+		}
 		l := list(t, anon, root, "")
 		if got := strings.Join(names(l.Files), ","); got != "sub,a.txt" {
 			t.Fatalf("share listing = %s", got)

@@ -73,6 +73,9 @@ type Node struct {
 	// InheritedView is the view stored on the nearest folder above File on
 	// the path it was reached by, if any; listings fall back to it.
 	InheritedView *drive.ExplorerView
+	// Shared reports that the item has a share link; it is loaded only for
+	// the owner's own filesystem.
+	Shared bool
 	// Share is the share link the node was reached through (FSShare only).
 	Share *drive.Share
 	// singleFile is the shared file when the node is the virtual root of a

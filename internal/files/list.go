@@ -123,6 +123,9 @@ func (s *Service) List(ctx context.Context, actor drive.Actor, rawURI string, op
 	if err := s.loadMetadata(ctx, l.Files); err != nil {
 		return nil, errs.E(op, err)
 	}
+	if err := s.markShared(ctx, l.Files); err != nil {
+		return nil, errs.E(op, err)
+	}
 	return l, nil
 }
 

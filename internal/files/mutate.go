@@ -28,6 +28,9 @@ func (s *Service) Info(ctx context.Context, actor drive.Actor, rawURI string) (*
 	if err := s.loadMetadata(ctx, []*Node{n}); err != nil {
 		return nil, errs.E(op, err)
 	}
+	if err := s.markShared(ctx, []*Node{n}); err != nil {
+		return nil, errs.E(op, err)
+	}
 	return n, nil
 }
 

@@ -117,3 +117,25 @@ func (s *Service) resolveShare(ctx context.Context, r reader, actor drive.Actor,
 	n.Share, n.InheritedView = sh, inherited
 	return n, nil
 }
+
+// markShared sets Shared on those of nodes, items of the actor's own
+// filesystem, that have a share link.
+func (s *Service) markShared(ctx context.Context, nodes []*Node) error {
+	ids := make([]int, 0, len(nodes))
+	for _, n := range nodes {
+		if n.FS == drive.FSMy && n.Owned && n.File.ID != 0 {
+			ids = append(ids, n.File.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	shared, err := s.db.SharedFiles(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, n := range nodes {
+		n.Shared = n.FS == drive.FSMy && shared[n.File.ID]
+	}
+	return nil
+}

@@ -202,3 +202,30 @@ func scanShare(s scanner) (*drive.Share, error) {
 	sh.CreatedAt, sh.UpdatedAt = sh.CreatedAt.UTC(), sh.UpdatedAt.UTC()
 	return &sh, nil
 }
+
+// SharedFiles reports which of files have at least one share link.
+func (r *runner) SharedFiles(ctx context.Context, files []int) (map[int]bool, error) {
+	const op = "store.SharedFiles"
+	out := map[int]bool{}
+	for _, chunk := range chunks(files) {
+		rows, err := r.x.QueryContext(ctx, r.inQuery(`SELECT DISTINCT file_id FROM shares WHERE file_id IN (%s)`,
+			len(chunk)), intArgs(chunk)...)
+		if err != nil {
+			return nil, classify(op, err)
+		}
+		for rows.Next() {
+			var id int
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, classify(op, err)
+			}
+			out[id] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, classify(op, err)
+		}
+	}
+	return out, nil
+}
