@@ -158,7 +158,11 @@ func TestUploadDownload(t *testing.T) {
 		parsed, _ := url.Parse(u)
 		q := parsed.Query()
 		sig := q.Get("sign")
-		q.Set("sign", "A"+sig[1:])
+		flipped := "A"
+		if sig[0] == 'A' {
+			flipped = "B"
+		}
+		q.Set("sign", flipped+sig[1:])
 		parsed.RawQuery = q.Encode()
 		_, body = fetch(t, parsed.String(), nil)
 		if !strings.Contains(string(body), `"code":40071`) {
