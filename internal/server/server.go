@@ -103,6 +103,8 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	})
 	mux := http.NewServeMux()
 	mux.Handle(api.Prefix+"/", apiHandler)
+	mux.Handle(files.DirectLinkPathPrefix, api.DirectLinks(api.Deps{Files: fileService, Settings: s.settings,
+		Config: s.cfg, Log: s.log}))
 	mux.Handle("GET /s/{id}", api.ShareRedirect())
 	mux.Handle("GET /s/{id}/{password}", api.ShareRedirect())
 	s.handler = mux

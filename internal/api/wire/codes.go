@@ -23,6 +23,7 @@ const (
 	CodeUploadSessionExpired   Code = 40011
 	CodeInvalidChunkIndex      Code = 40012
 	CodeInvalidContentLength   Code = 40013
+	CodeSourceBatchLimit       Code = 40014
 	CodeParentNotExist         Code = 40016
 	CodeUserBanned             Code = 40017
 	CodeUserNotActivated       Code = 40018

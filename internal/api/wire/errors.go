@@ -64,6 +64,8 @@ var sentinels = []sentinelCode{
 	{files.ErrLockConflict, CodeLockConflict, "Lock conflict"},
 	{files.ErrUnlockFailed, CodeParamErr, "Failed to unlock file"},
 	{files.ErrIO, CodeIOFailed, "I/O operation failed"},
+	{files.ErrDirectLinkNotExist, CodeNotFound, "Direct link not found"},
+	{files.ErrSourceBatchLimit, CodeSourceBatchLimit, "Exceeded the batch size for direct links"},
 	{files.ErrShareNotExist, CodeNotFound, "Shared file does not exist"},
 	{files.ErrSharePassword, CodeIncorrectPassword, "Incorrect share password"},
 	{files.ErrShareAnonymous, CodeAnonymousAccessDenied, "Anonymous access denied, please sign in"},
