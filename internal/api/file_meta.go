@@ -37,10 +37,19 @@ type folderSummaryJSON struct {
 }
 
 type extendedInfoJSON struct {
-	StoragePolicy *policyJSON         `json:"storage_policy,omitempty"`
-	StorageUsed   int64               `json:"storage_used"`
-	Entities      []entityJSON        `json:"entities,omitempty"`
-	View          *drive.ExplorerView `json:"view,omitempty"`
+	StoragePolicy *policyJSON          `json:"storage_policy,omitempty"`
+	StorageUsed   int64                `json:"storage_used"`
+	Entities      []entityJSON         `json:"entities,omitempty"`
+	View          *drive.ExplorerView  `json:"view,omitempty"`
+	DirectLinks   []directLinkInfoJSON `json:"direct_links,omitempty"`
+}
+
+// directLinkInfoJSON is a DirectLink of extended_info (newer-versions §11).
+type directLinkInfoJSON struct {
+	ID         string    `json:"id"`
+	URL        string    `json:"url"`
+	Downloaded int       `json:"downloaded"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // entityJSON is an Entity (files 30 §1.4).
@@ -84,6 +93,11 @@ func (h *handler) fileInfo(w http.ResponseWriter, r *http.Request) (any, error) 
 				ej.CreatedBy = h.redactedUser(e.Creator, false)
 			}
 			ext.Entities = append(ext.Entities, ej)
+		}
+		for _, l := range x.DirectLinks {
+			ext.DirectLinks = append(ext.DirectLinks, directLinkInfoJSON{ID: h.IDs.Encode(l.ID, hashid.SourceLink),
+				URL: h.siteBase(r, false) + h.Files.DirectLinkPath(l), Downloaded: l.Downloads,
+				CreatedAt: localTime(l.CreatedAt)})
 		}
 		out.ExtendedInfo = ext
 	}

@@ -129,6 +129,21 @@ func TestDirectLinks(t *testing.T) {
 		if l, err := st.DirectLinkByID(ctx, linkID); err != nil || l.Downloads != 3 {
 			t.Errorf("link row = %+v, %v; want 3 downloads", l, err)
 		}
+		// The owner sees the links in extended info; others do not.
+		var details struct {
+			ExtendedInfo struct {
+				DirectLinks []struct {
+					ID         string `json:"id"`
+					URL        string `json:"url"`
+					Downloaded int    `json:"downloaded"`
+				} `json:"direct_links"`
+			} `json:"extended_info"`
+		}
+		alice.OK(t, "GET", "/file/info?extended=true&uri="+url.QueryEscape(uri), nil).Decode(t, &details)
+		if dl := details.ExtendedInfo.DirectLinks; len(dl) != 1 || dl[0].ID != id || dl[0].URL != link ||
+			dl[0].Downloaded != 3 {
+			t.Errorf("extended direct_links = %+v", dl)
+		}
 
 		// Only the owner deletes a link; then it is gone.
 		bob.ExpectCode(t, 404, "DELETE", "/file/source/"+id, nil)

@@ -105,8 +105,13 @@ func (s *Service) createDirectLink(ctx context.Context, actor drive.Actor, raw s
 	if err != nil {
 		return DirectLinkItem{}, err
 	}
-	item.Link = DirectLinkPathPrefix + s.ids.Encode(link.ID, hashid.SourceLink) + "/" + url.PathEscape(link.Name)
+	item.Link = s.DirectLinkPath(link)
 	return item, nil
+}
+
+// DirectLinkPath is the path of link on this server: /f/<hashid>/<name>.
+func (s *Service) DirectLinkPath(l *drive.DirectLink) string {
+	return DirectLinkPathPrefix + s.ids.Encode(l.ID, hashid.SourceLink) + "/" + url.PathEscape(l.Name)
 }
 
 // DeleteDirectLink removes a persistent direct link of a file the actor

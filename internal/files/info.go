@@ -35,6 +35,9 @@ type ExtendedInfo struct {
 	Entities []EntityInfo
 	// View is the view stored on the item itself; only its owner sees it.
 	View *drive.ExplorerView
+	// DirectLinks are the file's persistent direct links; only its owner
+	// sees them.
+	DirectLinks []*drive.DirectLink
 }
 
 // EntityInfo is an entity with its policy and uploader, when known.
@@ -138,6 +141,11 @@ func (s *Service) extendedInfo(ctx context.Context, n *Node) (*ExtendedInfo, err
 	}
 	if n.File.IsFolder() {
 		return x, nil
+	}
+	if n.Owned {
+		if x.DirectLinks, err = s.db.DirectLinksOfFile(ctx, n.File.ID); err != nil {
+			return nil, err
+		}
 	}
 	entities, err := s.db.EntitiesOfFile(ctx, n.File.ID)
 	if err != nil {

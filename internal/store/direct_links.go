@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sort"
 
 	"github.com/stratus-drive/stratus/internal/drive"
 )
@@ -41,6 +42,32 @@ func (r *runner) FindDirectLink(ctx context.Context, file int, name string, spee
 	const op = "store.FindDirectLink"
 	l, err := scanDirectLink(r.row(ctx, findDirectLink, file, name, speed))
 	return l, classify(op, err)
+}
+
+var directLinksOfFile = define("DirectLinksOfFile", `SELECT `+directLinkColumns+` FROM direct_links
+ WHERE file_id = ? LIMIT 1000`)
+
+// DirectLinksOfFile returns the links of file (at most 1000), oldest first.
+func (r *runner) DirectLinksOfFile(ctx context.Context, file int) ([]*drive.DirectLink, error) {
+	const op = "store.DirectLinksOfFile"
+	rows, err := r.rows(ctx, directLinksOfFile, file)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	defer rows.Close()
+	var out []*drive.DirectLink
+	for rows.Next() {
+		l, err := scanDirectLink(rows)
+		if err != nil {
+			return nil, classify(op, err)
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, classify(op, err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
 }
 
 var countDirectLinkDownload = define("CountDirectLinkDownload",

@@ -36,6 +36,9 @@ func TestDirectLinks(t *testing.T) {
 		if _, err := db.FindDirectLink(ctx, f.ID, "A.txt", 0); !errs.Is(errs.NotExist, err) {
 			t.Fatalf("names compare exactly: %v", err)
 		}
+		if ls, err := db.DirectLinksOfFile(ctx, f.ID); err != nil || len(ls) != 2 || ls[0].ID != a.ID {
+			t.Fatalf("DirectLinksOfFile = %v, %v", ls, err)
+		}
 		for range 2 {
 			if err := db.CountDirectLinkDownload(ctx, a.ID); err != nil {
 				t.Fatal(err)

@@ -46,6 +46,7 @@ func init() {
 		"UserIDsAfter":          {0, 100},
 		"DirectLinkByID":        {1},
 		"FindDirectLink":        {1, "a.txt", 0},
+		"DirectLinksOfFile":     {1},
 	} {
 		readQueries[name] = struct {
 			args     []any
