@@ -50,6 +50,9 @@ type Service struct {
 	drivers  *drivers
 	log      *slog.Logger
 	now      func() time.Time
+	// thumbSlots bounds the thumbnails decoded at once (each may hold a
+	// decoded image of up to maxThumbPixels).
+	thumbSlots chan struct{}
 }
 
 // New builds the service. Storage drivers are built from registry on first
@@ -57,7 +60,8 @@ type Service struct {
 func New(db *store.DB, settings *setting.Service, ids *hashid.Codec, registry *storage.Registry,
 	env storage.Env, log *slog.Logger) *Service {
 	return &Service{db: db, settings: settings, ids: ids, log: log, now: time.Now,
-		drivers: &drivers{registry: registry, env: env, byPolicy: map[int]policyDriver{}}}
+		drivers:    &drivers{registry: registry, env: env, byPolicy: map[int]policyDriver{}},
+		thumbSlots: make(chan struct{}, thumbConcurrency)}
 }
 
 // Node is a file reached through a filesystem: the row plus the URI by which

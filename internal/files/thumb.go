@@ -25,6 +25,9 @@ import (
 // header is read first, so a small file declaring a huge canvas costs nothing.
 const maxThumbPixels = 64_000_000
 
+// thumbConcurrency is how many thumbnails a process decodes at once.
+const thumbConcurrency = 2
+
 // builtinThumbExts are what the built-in generator decodes.
 var builtinThumbExts = []string{"jpg", "jpeg", "png", "gif"}
 
@@ -117,7 +120,13 @@ func (s *Service) generateThumb(ctx context.Context, f *drive.File) (*drive.Enti
 		return nil, err
 	}
 	open := func() (io.ReadCloser, error) { return pd.driver.Open(ctx, src.Source, 0, -1) }
+	select {
+	case s.thumbSlots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	data, format, err := s.renderThumb(open)
+	<-s.thumbSlots
 	if err != nil {
 		return nil, err
 	}
