@@ -3,8 +3,6 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"sort"
-	"strings"
 
 	"github.com/stratus-drive/stratus/internal/api/wire"
 )
@@ -174,27 +172,13 @@ func jsonObjectSetting(v string) json.RawMessage {
 	return raw
 }
 
-// thumbExts lists the extensions any enabled thumbnail generator handles.
+// thumbExts lists the extensions a thumbnail generator of this server can
+// handle. Only the built-in image generator exists so far; the settings of
+// Cloudreve's external generators (vips, ffmpeg, …) are kept but not
+// advertised, or clients would ask for thumbnails that cannot be made.
 func (h *handler) thumbExts() []string {
-	s := h.Settings
-	set := map[string]bool{}
-	add := func(exts []string) {
-		for _, e := range exts {
-			set[strings.ToLower(e)] = true
-		}
+	if !h.Settings.Bool("thumb_builtin_enabled") {
+		return nil
 	}
-	if s.Bool("thumb_builtin_enabled") {
-		add([]string{"jpg", "jpeg", "png", "gif"})
-	}
-	for _, gen := range []string{"vips", "ffmpeg", "libreoffice", "music_cover", "libraw"} {
-		if s.Bool("thumb_" + gen + "_enabled") {
-			add(s.List("thumb_" + gen + "_exts"))
-		}
-	}
-	out := make([]string, 0, len(set))
-	for e := range set {
-		out = append(out, e)
-	}
-	sort.Strings(out)
-	return out
+	return []string{"gif", "jpeg", "jpg", "png"}
 }
