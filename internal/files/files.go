@@ -162,6 +162,26 @@ func (s *Service) checkMyURI(actor drive.Actor, u drive.URI) error {
 	return nil
 }
 
+// newItemURI parses the URI of an item to be created in the actor's own
+// tree: only "my" takes new items; a signed-out caller is told to sign in
+// first, anyone else that the filesystem refuses.
+func (s *Service) newItemURI(actor drive.Actor, raw string) (drive.URI, error) {
+	u, err := parseURI(raw)
+	if err != nil {
+		return drive.URI{}, err
+	}
+	if u.FS != drive.FSMy {
+		if actor.IsAnonymous() && u.FS != drive.FSShare {
+			return drive.URI{}, ErrLoginRequired
+		}
+		return drive.URI{}, ErrUnsupportedAction
+	}
+	if err := s.checkMyURI(actor, u); err != nil {
+		return drive.URI{}, err
+	}
+	return u, nil
+}
+
 // root returns the actor's root folder. Accounts get theirs when they are
 // created; one missing (an account made by an older version) is created here.
 func (s *Service) root(ctx context.Context, r reader, owner int) (*drive.File, error) {

@@ -39,19 +39,8 @@ func (s *Service) Info(ctx context.Context, actor drive.Actor, rawURI string) (*
 func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, typ drive.FileType,
 	metadata map[string]string, errOnConflict bool) (*Node, error) {
 	const op = "files.Create"
-	u, err := parseURI(rawURI)
+	u, err := s.newItemURI(actor, rawURI)
 	if err != nil {
-		return nil, errs.E(op, err)
-	}
-	if u.FS != drive.FSMy {
-		if u.FS == drive.FSTrash || u.FS == drive.FSSharedWithMe {
-			if actor.IsAnonymous() {
-				return nil, errs.E(op, ErrLoginRequired)
-			}
-		}
-		return nil, errs.E(op, ErrUnsupportedAction)
-	}
-	if err := s.checkMyURI(actor, u); err != nil {
 		return nil, errs.E(op, err)
 	}
 	if u.IsRoot() {

@@ -45,17 +45,8 @@ const defaultChunkSize = 25 << 20
 // chunk has arrived.
 func (s *Service) CreateUpload(ctx context.Context, actor drive.Actor, req UploadRequest) (*UploadSession, error) {
 	const op = "files.CreateUpload"
-	u, err := parseURI(req.URI)
+	u, err := s.newItemURI(actor, req.URI)
 	if err != nil {
-		return nil, errs.E(op, err)
-	}
-	if u.FS != drive.FSMy {
-		if actor.IsAnonymous() {
-			return nil, errs.E(op, ErrLoginRequired)
-		}
-		return nil, errs.E(op, ErrUnsupportedAction)
-	}
-	if err := s.checkMyURI(actor, u); err != nil {
 		return nil, errs.E(op, err)
 	}
 	if u.IsRoot() {
