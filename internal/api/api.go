@@ -121,6 +121,12 @@ func (h *handler) routes() {
 	h.handle("GET /user/shares/{id}", h.scoped("Shares.Read", h.userShares))
 	h.handle("GET /share/info/{id}", h.scoped("Shares.Read", h.shareInfo))
 
+	// WebDAV accounts.
+	h.handle("GET /devices/dav", h.login("DavAccount.Read", h.listDavAccounts))
+	h.handle("PUT /devices/dav", h.login("DavAccount.Write", h.createDavAccount))
+	h.handle("PATCH /devices/dav/{id}", h.login("DavAccount.Write", h.editDavAccount))
+	h.handle("DELETE /devices/dav/{id}", h.login("DavAccount.Write", h.deleteDavAccount))
+
 	h.mux.Handle("GET "+Prefix+"/file/archive/{session}/archive.zip", h.wire.HandleRaw(h.archiveContent))
 	content := contentCORS(h.wire.HandleRaw(h.entityContent))
 	for _, m := range []string{"GET", "HEAD", "OPTIONS"} {

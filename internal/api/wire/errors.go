@@ -36,6 +36,8 @@ var sentinels = []sentinelCode{
 	{account.ErrTwoFactorSession, CodeNotFound, "Sign-in session not found or expired"},
 	{account.ErrTwoFactorNotInit, CodeInternalSetting, "No pending 2FA secret, request a new one"},
 	{account.ErrAvatarTooLarge, CodeFileTooLarge, "Avatar image too large"},
+	{account.ErrWebDAVNotAllowed, CodeGroupNotAllowed, "Group not allowed"},
+	{account.ErrDavAccountNotExist, CodeNotFound, "WebDAV account not found"},
 	{auth.ErrInsufficientScope, CodeInsufficientScope, "Insufficient scope"},
 	{auth.ErrWrongTokenType, CodeCredentialInvalid, "Not an access token"},
 	{auth.ErrInvalidCredential, CodeCredentialInvalid, "Credential invalid or expired"},
