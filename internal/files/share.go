@@ -2,6 +2,7 @@ package files
 
 import (
 	"context"
+	"crypto/subtle"
 
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
@@ -79,7 +80,7 @@ func (s *Service) resolveShare(ctx context.Context, r reader, actor drive.Actor,
 	if !sh.Usable(s.now()) {
 		return nil, errs.E(op, ErrShareNotExist)
 	}
-	if sh.HasPassword() && u.Password != sh.Password {
+	if sh.HasPassword() && subtle.ConstantTimeCompare([]byte(u.Password), []byte(sh.Password)) != 1 {
 		return nil, errs.E(op, ErrSharePassword)
 	}
 	target, _, err := s.shareTarget(ctx, r, sh)
