@@ -323,3 +323,20 @@ func hasControl(s string) bool {
 	}
 	return false
 }
+
+// Nodes lists the nodes the actor may choose to run its tasks on: none
+// unless the group may select nodes.
+func (s *Service) Nodes(ctx context.Context, actor drive.Actor) ([]*drive.Node, error) {
+	const op = "account.Nodes"
+	if actor.IsAnonymous() {
+		return nil, errs.E(op, ErrNotSignedIn)
+	}
+	if !actor.Can(drive.PermSelectNode) {
+		return []*drive.Node{}, nil
+	}
+	nodes, err := s.db.ActiveNodes(ctx)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	return nodes, nil
+}

@@ -85,6 +85,7 @@ func (h *handler) routes() {
 	h.handle("PATCH /user/setting", h.login("UserInfo.Write", h.updatePreferences))
 	h.handle("GET /user/setting/2fa", h.login("UserInfo.Read", h.prepare2FA))
 	h.handle("GET /user/setting/policies", h.login("UserInfo.Read", h.policies))
+	h.handle("GET /user/setting/nodes", h.login("UserInfo.Read", h.nodes))
 	h.handle("GET /group/list", h.login("", h.groups))
 
 	// Files. The filesystem itself decides who may do what (my and trash

@@ -170,3 +170,23 @@ func (h *handler) groups(w http.ResponseWriter, r *http.Request) (any, error) {
 	}
 	return out, nil
 }
+
+type nodeJSON struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Type         string `json:"type"`
+	Capabilities string `json:"capabilities"`
+}
+
+func (h *handler) nodes(w http.ResponseWriter, r *http.Request) (any, error) {
+	ns, err := h.Accounts.Nodes(r.Context(), wire.Actor(r))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]nodeJSON, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, nodeJSON{ID: h.IDs.Encode(n.ID, hashid.Node), Name: n.Name, Type: n.Type,
+			Capabilities: wire.Boolset(n.Capabilities)})
+	}
+	return out, nil
+}

@@ -29,9 +29,10 @@ var readQueries = map[string]struct {
 	"SearchUsers":      {args: []any{"active", "%some%", "%some%", 10}},
 	"migrationApplied": {args: []any{1}},
 
-	"Settings":   {fullScan: "loads every setting by design, at start-up and on reload"},
-	"Groups":     {fullScan: "groups holds a handful of rows"},
-	"CountUsers": {fullScan: "a count reads every row; it runs at start-up"},
+	"Settings":    {fullScan: "loads every setting by design, at start-up and on reload"},
+	"Groups":      {fullScan: "groups holds a handful of rows"},
+	"CountUsers":  {fullScan: "a count reads every row; it runs at start-up"},
+	"ActiveNodes": {fullScan: "nodes holds a handful of rows"},
 }
 
 func TestQueriesUseIndexes(t *testing.T) {
