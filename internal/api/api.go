@@ -110,6 +110,7 @@ func (h *handler) routes() {
 	h.handle("DELETE /file/lock", h.scoped("Files.Write", h.forceUnlock))
 	h.handle("POST /file/url", h.scoped("Files.Read", h.fileURLs))
 	h.handle("GET /file/thumb", h.scoped("Files.Read", h.thumbnail))
+	h.handle("GET /file/archive", h.scoped("Files.Read", h.listArchive))
 	h.handle("PUT /file/source", h.login("Files.Write", h.createDirectLinks))
 	h.handle("DELETE /file/source/{id}", h.scoped("Files.Read", h.deleteDirectLink))
 	h.handle("PUT /file/content", h.scoped("Files.Write", h.replaceContent))

@@ -50,6 +50,7 @@ const (
 	CodeInsufficientCapacity   Code = 40051
 	CodeIllegalObjectName      Code = 40052
 	CodeRootProtected          Code = 40053
+	CodeUnsupportedArchiveType Code = 40056
 	CodeIncorrectPassword      Code = 40069
 	CodeInvalidSign            Code = 40071
 	CodeLockConflict           Code = 40073

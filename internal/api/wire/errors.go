@@ -66,6 +66,7 @@ var sentinels = []sentinelCode{
 	{files.ErrLockConflict, CodeLockConflict, "Lock conflict"},
 	{files.ErrUnlockFailed, CodeParamErr, "Failed to unlock file"},
 	{files.ErrIO, CodeIOFailed, "I/O operation failed"},
+	{files.ErrArchiveUnreadable, CodeUnsupportedArchiveType, "Unsupported archive type"},
 	{files.ErrDirectLinkNotExist, CodeNotFound, "Direct link not found"},
 	{files.ErrSourceBatchLimit, CodeSourceBatchLimit, "Exceeded the batch size for direct links"},
 	{files.ErrShareNotExist, CodeNotFound, "Shared file does not exist"},
