@@ -46,6 +46,10 @@ func (s *Service) SignUp(ctx context.Context, email, password, language string, 
 	}
 	if existing, err := s.db.UserByEmail(ctx, email); err == nil {
 		if existing.Status == drive.StatusInactive {
+			// The owner may have lost the first mail: send it again.
+			if err := s.sendActivation(ctx, existing); err != nil {
+				return SignUpResult{}, errs.E(op, err)
+			}
 			return SignUpResult{}, errs.E(op, ErrEmailInactive)
 		}
 		return SignUpResult{}, errs.E(op, ErrEmailExists)
@@ -73,6 +77,13 @@ func (s *Service) SignUp(ctx context.Context, email, password, language string, 
 			return SignUpResult{}, errs.E(op, ErrEmailExists)
 		}
 		return SignUpResult{}, errs.E(op, err)
+	}
+	if needsActivation {
+		// The account stays even when the mail fails; signing up again
+		// re-sends it (ErrEmailInactive).
+		if err := s.sendActivation(ctx, u); err != nil {
+			return SignUpResult{}, errs.E(op, err)
+		}
 	}
 	return SignUpResult{User: u, NeedsActivation: needsActivation}, nil
 }

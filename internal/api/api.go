@@ -75,6 +75,9 @@ func (h *handler) routes() {
 
 	// User.
 	h.handle("POST /user", h.public(h.signUp))
+	h.handle("GET /user/activate/{id}", h.public(h.activate))
+	h.handle("POST /user/reset", h.public(h.requestReset))
+	h.handle("PATCH /user/reset/{id}", h.public(h.resetPassword))
 	h.handle("GET /user/me", h.login("UserInfo.Read", h.me))
 	h.handle("GET /user/info/{id}", h.public(h.userInfo))
 	h.mux.Handle("GET "+Prefix+"/user/avatar/{id}", h.wire.HandleRaw(h.avatar))

@@ -190,3 +190,54 @@ func (h *handler) nodes(w http.ResponseWriter, r *http.Request) (any, error) {
 	}
 	return out, nil
 }
+
+// activate serves GET /user/activate/{id}?sign=..., the link of the
+// activation mail.
+func (h *handler) activate(w http.ResponseWriter, r *http.Request) (any, error) {
+	u, err := h.Accounts.Activate(r.Context(), r.URL, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	return h.fullUser(u), nil
+}
+
+type resetRequest struct {
+	Email    string `json:"email"`
+	Captcha  string `json:"captcha"`
+	Ticket   string `json:"ticket"`
+	Language string `json:"language"`
+}
+
+func (h *handler) requestReset(w http.ResponseWriter, r *http.Request) (any, error) {
+	var req resetRequest
+	if err := wire.Decode(r, &req); err != nil {
+		return nil, err
+	}
+	var c wire.Check
+	if err := c.Required("Email", req.Email).Email("Email", req.Email).Len("Email", req.Email, 3, 100).Err(); err != nil {
+		return nil, err
+	}
+	return nil, h.Accounts.RequestPasswordReset(r.Context(), req.Email, account.CaptchaAnswer{Captcha: req.Captcha, Ticket: req.Ticket})
+}
+
+type resetPasswordRequest struct {
+	Password string `json:"password"`
+	Secret   string `json:"secret"`
+}
+
+func (h *handler) resetPassword(w http.ResponseWriter, r *http.Request) (any, error) {
+	var req resetPasswordRequest
+	if err := wire.Decode(r, &req); err != nil {
+		return nil, err
+	}
+	var c wire.Check
+	if err := c.Required("Password", req.Password).Len("Password", req.Password, 6, 128).
+		Required("Secret", req.Secret).Err(); err != nil {
+		return nil, err
+	}
+	u, err := h.Accounts.ResetPasswordWithSecret(r.Context(), r.PathValue("id"), req.Secret, req.Password)
+	if err != nil {
+		return nil, err
+	}
+	return h.fullUser(u), nil
+}

@@ -109,14 +109,9 @@ func TestRegistrationSwitches(t *testing.T) {
 	env := testenv.Start(t, testenv.Options{Environ: []string{"CR_SETTING_register_enabled=0"}})
 	env.Client().ExpectCode(t, 40019, "POST", "/user", map[string]string{"email": "a@example.com", "password": "s3cret-pass"})
 
-	env = testenv.Start(t, testenv.Options{Environ: []string{"CR_SETTING_email_active=1"}})
-	c := env.Client()
-	c.ExpectCode(t, 203, "POST", "/user", map[string]string{"email": "a@example.com", "password": "s3cret-pass"})
-	c.ExpectCode(t, 40018, "POST", "/session/token", map[string]string{"email": "a@example.com", "password": "s3cret-pass"})
-	c.ExpectCode(t, 40033, "POST", "/user", map[string]string{"email": "a@example.com", "password": "s3cret-pass"})
-
+	// email_active: TestActivationAndReset (mail_test.go).
 	env = testenv.Start(t, testenv.Options{Environ: []string{"CR_SETTING_mail_domain_filter=1", "CR_SETTING_mail_domain_filter_list=good.org"}})
-	c = env.Client()
+	c := env.Client()
 	c.ExpectCode(t, 40031, "POST", "/user", map[string]string{"email": "a@bad.org", "password": "s3cret-pass"})
 	c.SignUp(t, "a@good.org", "s3cret-pass")
 }
