@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/testenv"
 	"github.com/stratus-drive/stratus/internal/testenv/services"
 )
@@ -83,6 +85,20 @@ func TestActivationAndReset(t *testing.T) {
 		// Password reset.
 		c.ExpectCode(t, 40021, "POST", "/user/reset", map[string]string{"email": prefix + "-nobody@example.com"})
 		c.ExpectCode(t, 40018, "POST", "/user/reset", map[string]string{"email": bob})
+		carol := prefix + "-carol@example.com"
+		c.ExpectCode(t, 203, "POST", "/user", map[string]string{"email": carol, "password": pw})
+		cq := mailLink(t, mp, carol, 0, activateLink)
+		st := openStore(t, env.Config.Database, env.Config.System.DataDir)
+		cu, err := st.UserByEmail(context.Background(), carol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetUserStatus(context.Background(), cu.ID, drive.StatusManualBanned); err != nil {
+			t.Fatal(err)
+		}
+		c.ExpectCode(t, 40017, "POST", "/user/reset", map[string]string{"email": carol})
+		c.ExpectCode(t, 40034, "GET", "/user/activate/"+cq.Get("id")+"?sign="+url.QueryEscape(cq.Get("sign")), nil)
+
 		before := mp.Count(t, alice)
 		c.OK(t, "POST", "/user/reset", map[string]string{"email": alice})
 		first := mailLink(t, mp, alice, before, resetLink)
