@@ -282,14 +282,18 @@ const (
 	uploadCleanupEvery   = 10 * time.Minute
 	// settingCalibrate is ours; Cloudreve calibrates only on an admin's request.
 	settingCalibrate = "cron_storage_calibrate"
+	// firstJobDelay bounds the wait before a job's first run after start,
+	// leaving the start-up itself to finish first.
+	firstJobDelay = 2 * time.Minute
 	// minJobInterval keeps a mistyped schedule from spinning.
 	minJobInterval = time.Second
 )
 
 // RunJobs runs the background jobs on their schedules until ctx ends, then
 // returns once every job in progress has stopped. Schedules are read again
-// after each run, so a settings change applies from the next run. Jobs first
-// run one interval after the start, not at it.
+// after each run, so a settings change applies from the next run. Each job
+// first runs one interval after the start, or two minutes after it when
+// that is sooner.
 func (s *Service) RunJobs(ctx context.Context) {
 	jobs := []struct {
 		name    string
@@ -304,7 +308,7 @@ func (s *Service) RunJobs(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, j := range jobs {
 		wg.Go(func() {
-			for {
+			for first := true; ; first = false {
 				every := uploadCleanupEvery
 				if j.setting != "" {
 					spec := s.settings.String(j.setting)
@@ -312,6 +316,11 @@ func (s *Service) RunJobs(ctx context.Context) {
 					if every, ok = ParseSchedule(spec); !ok {
 						s.log.Warn("unsupported job schedule, running hourly", "setting", j.setting, "value", spec)
 					}
+				}
+				if first {
+					// A process restarted more often than a job's interval
+					// would otherwise never run it.
+					every = min(every, firstJobDelay)
 				}
 				timer := time.NewTimer(every)
 				select {
