@@ -108,3 +108,13 @@ func (s *Service) withGroup(ctx context.Context, u *drive.User) (*drive.User, er
 func (s *Service) Anonymous(ctx context.Context) (*drive.User, error) {
 	return s.withGroup(ctx, &drive.User{ID: drive.AnonymousUserID, GroupID: drive.AnonymousGroupID})
 }
+
+// userByEmail finds an account by e-mail in any letter case; a missing one
+// is ErrUserNotFound.
+func (s *Service) userByEmail(ctx context.Context, email string) (*drive.User, error) {
+	u, err := s.db.UserByEmail(ctx, normalizeEmail(email))
+	if errs.Is(errs.NotExist, err) {
+		return nil, ErrUserNotFound
+	}
+	return u, err
+}

@@ -97,10 +97,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, ca Cap
 	if err := s.checkCaptcha(ctx, "forget_captcha", ca); err != nil {
 		return errs.E(op, err)
 	}
-	u, err := s.db.UserByEmail(ctx, normalizeEmail(email))
-	if errs.Is(errs.NotExist, err) {
-		return errs.E(op, ErrUserNotFound)
-	} else if err != nil {
+	u, err := s.userByEmail(ctx, email)
+	if err != nil {
 		return errs.E(op, err)
 	}
 	if err := checkStatus(u); err != nil {

@@ -147,10 +147,8 @@ func (s *Service) ResetPassword(ctx context.Context, email, password string) err
 	if err := validatePassword(password); err != nil {
 		return errs.E(op, err)
 	}
-	u, err := s.db.UserByEmail(ctx, normalizeEmail(email))
-	if errs.Is(errs.NotExist, err) {
-		return errs.E(op, ErrUserNotFound)
-	} else if err != nil {
+	u, err := s.userByEmail(ctx, email)
+	if err != nil {
 		return errs.E(op, err)
 	}
 	hash, err := auth.HashPassword(password)
