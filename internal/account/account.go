@@ -17,6 +17,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/kv"
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/store"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // Conditions that Cloudreve gives their own codes.
@@ -49,18 +50,30 @@ type Service struct {
 	avatarDir string
 	now       func() time.Time
 	limits    Limits
+	throttle  *throttle.Limiter
 }
 
-// Limits are the sign-in throttles. A stranger hammering one account can
-// only delay its owner by Window; an address that fails too often is paused.
+// Limits are the sign-in throttles. Attempts are counted before the password
+// is checked (package throttle), so a burst cannot outrun them. Nobody can
+// lock an account by knowing its e-mail: the hard limit is per account *and*
+// address, so its owner's own address keeps working; attempts on one account
+// from everywhere only slow down, each past AccountFree waiting a little
+// longer (up to 5 s) before its password is checked.
 type Limits struct {
-	PerAccount int           // failed sign-ins per account per Window
-	PerIP      int           // failed sign-ins per client address per Window
-	Window     time.Duration // counting window
+	PerAccount  int           // failed sign-ins per (account, client address) per Window
+	PerIP       int           // failed sign-ins per client address per Window, any account
+	AccountFree int           // sign-ins per account per Window, any address, before the delay starts; 0 = no delay
+	Window      time.Duration // counting window
 }
 
 // DefaultLimits are used unless a test overrides them.
-var DefaultLimits = Limits{PerAccount: 10, PerIP: 50, Window: time.Minute}
+var DefaultLimits = Limits{PerAccount: 10, PerIP: 50, AccountFree: 20, Window: time.Minute}
+
+// The growing delay of sign-ins on an account past Limits.AccountFree.
+const (
+	accountDelayStep = 250 * time.Millisecond
+	accountDelayMax  = 5 * time.Second
+)
 
 // Deps are the collaborators of the service.
 type Deps struct {
@@ -87,7 +100,7 @@ func New(d Deps) *Service {
 		d.HTTP = &http.Client{Timeout: 10 * time.Second}
 	}
 	s := &Service{db: d.DB, settings: d.Settings, kv: d.KV, ids: d.IDs, log: d.Log,
-		now: d.Now, limits: d.Limits}
+		now: d.Now, limits: d.Limits, throttle: throttle.New(d.KV, d.Log)}
 	s.tokens = auth.NewTokens(d.KV, d.Settings.SecretKey, d.Now)
 	s.captcha = captcha.New(d.KV, d.HTTP)
 	s.avatarDir = d.DataDir

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/store"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // Capacity is a user's quota and usage in bytes.
@@ -200,9 +202,16 @@ func (s *Service) UpdateSettings(ctx context.Context, actor drive.Actor, p Setti
 		if u.Password == "" {
 			return errs.E(op, ErrIncorrectPassword)
 		}
+		// A stolen session must not become a way to guess the password.
+		res, err := s.throttle.Reserve(ctx, throttle.Bucket{Key: throttle.Key("current_password",
+			strconv.Itoa(u.ID)), Limit: s.limits.PerAccount, Window: s.limits.Window})
+		if err != nil {
+			return errs.E(op, err)
+		}
 		if ok, _ := auth.VerifyPassword(u.Password, *p.CurrentPassword); !ok {
 			return errs.E(op, ErrIncorrectPassword)
 		}
+		res.Refund(ctx)
 		if err := validatePassword(*p.NewPassword); err != nil {
 			return errs.E(op, err)
 		}

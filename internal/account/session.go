@@ -2,8 +2,6 @@ package account
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/hashid"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // Login is a finished sign-in: the user with its group and a token pair.
@@ -74,30 +73,38 @@ func (s *Service) RefuseSignIn(ctx context.Context, ca CaptchaAnswer) error {
 	return s.checkCaptcha(ctx, "login_captcha", ca)
 }
 
-// SignIn verifies an e-mail and password. Failures are counted per account
-// and per client address; past the limit further attempts are refused
-// until the window passes, whether or not the password is right.
+// SignIn verifies an e-mail and password. Each attempt is counted before
+// the password is checked (see Limits); only a right password gives it back.
 func (s *Service) SignIn(ctx context.Context, clientIP, email, password string, ca CaptchaAnswer) (SignInResult, error) {
 	const op = "account.SignIn"
 	if err := s.checkCaptcha(ctx, "login_captcha", ca); err != nil {
 		return SignInResult{}, errs.E(op, err)
 	}
 	email = normalizeEmail(email)
-	acctKey, ipKey := throttleKey("acct", email), throttleKey("ip", clientIP)
-	if err := s.throttled(ctx, acctKey, s.limits.PerAccount); err != nil {
+	pair := throttle.Key("signin_acct_addr", email, clientIP)
+	res, err := s.throttle.Reserve(ctx,
+		throttle.Bucket{Key: pair, Limit: s.limits.PerAccount, Window: s.limits.Window},
+		throttle.Bucket{Key: throttle.Key("signin_addr", clientIP), Limit: s.limits.PerIP, Window: s.limits.Window},
+		throttle.Bucket{Key: throttle.Key("signin_acct", email), Window: s.limits.Window})
+	if err != nil {
 		return SignInResult{}, errs.E(op, err)
 	}
-	if err := s.throttled(ctx, ipKey, s.limits.PerIP); err != nil {
-		return SignInResult{}, errs.E(op, err)
+	if free := s.limits.AccountFree; free > 0 {
+		if err := throttle.Wait(ctx, throttle.Backoff(res.Counts[2], free, accountDelayStep, accountDelayMax)); err != nil {
+			return SignInResult{}, errs.E(op, err)
+		}
 	}
 	u, err := s.checkPassword(ctx, email, password)
 	if err != nil {
-		if errs.Is(errs.Unauthenticated, err) {
-			s.countFailure(ctx, acctKey)
-			s.countFailure(ctx, ipKey)
+		if !errs.Is(errs.Unauthenticated, err) {
+			res.Refund(ctx) // not a guess: the store failed
 		}
 		return SignInResult{}, errs.E(op, err)
 	}
+	// The right password: this was no guess, and the failures of this
+	// address on this account are forgiven.
+	res.Refund(ctx)
+	s.throttle.Forget(ctx, pair)
 	if err := checkStatus(u); err != nil {
 		return SignInResult{}, errs.E(op, err)
 	}
@@ -158,7 +165,10 @@ func checkStatus(u *drive.User) error {
 func (s *Service) SignInTwoFactor(ctx context.Context, sessionID, code string) (*Login, error) {
 	const op = "account.SignInTwoFactor"
 	key := "user_2fa_" + sessionID
-	if err := s.throttled(ctx, throttleKey("2fa", sessionID), s.limits.PerAccount); err != nil {
+	// Each code is counted before it is checked: six digits must not be
+	// guessable by a burst.
+	if _, err := s.throttle.Reserve(ctx, throttle.Bucket{Key: throttle.Key("2fa", sessionID),
+		Limit: s.limits.PerAccount, Window: s.limits.Window}); err != nil {
 		return nil, errs.E(op, err)
 	}
 	raw, ok, err := s.kv.Get(ctx, key)
@@ -176,7 +186,6 @@ func (s *Service) SignInTwoFactor(ctx context.Context, sessionID, code string) (
 		return nil, errs.E(op, err)
 	}
 	if u.TwoFactorSecret == "" || !auth.VerifyTOTP(u.TwoFactorSecret, code, s.now()) {
-		s.countFailure(ctx, throttleKey("2fa", sessionID))
 		return nil, errs.E(op, ErrTwoFactorIncorrect)
 	}
 	if err := checkStatus(u); err != nil {
@@ -277,29 +286,6 @@ func (s *Service) ResolveActor(ctx context.Context, bearer string) (drive.Actor,
 		return drive.Actor{}, errs.E(op, err)
 	}
 	return drive.Actor{User: u, Scopes: claims.Scopes, ClientID: claims.ClientID}, nil
-}
-
-// throttleKey hashes the subject so that KV keys have a bounded, safe shape.
-func throttleKey(kind, subject string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(subject)))
-	return "throttle_" + kind + "_" + hex.EncodeToString(sum[:12])
-}
-
-func (s *Service) throttled(ctx context.Context, key string, limit int) error {
-	v, ok, err := s.kv.Get(ctx, key)
-	if err != nil || !ok {
-		return nil // a KV outage must not lock everyone out
-	}
-	if n, _ := strconv.Atoi(string(v)); n >= limit {
-		return errs.E("account.throttled", errs.RateLimited)
-	}
-	return nil
-}
-
-func (s *Service) countFailure(ctx context.Context, key string) {
-	if _, err := s.kv.Incr(ctx, key, s.limits.Window); err != nil {
-		s.log.Warn("counting failed sign-in", "err", err)
-	}
 }
 
 func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }

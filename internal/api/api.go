@@ -6,9 +6,9 @@ package api
 import (
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stratus-drive/stratus/internal/account"
@@ -19,6 +19,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/share"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // Prefix is where the API lives.
@@ -56,6 +57,7 @@ func New(d Deps) http.Handler {
 		root = corsMiddleware(d.Config.CORS, root)
 	}
 	root = h.logRequests(root)
+	root = warnUnconfiguredProxy(d.Log, d.Config.System.ProxyHeader, root)
 	root = h.recoverPanics(root)
 	return root
 }
@@ -180,20 +182,26 @@ func (h *handler) login(scope string, fn wire.HandlerFunc) wire.HandlerFunc {
 	}
 }
 
-// clientIP returns the address the request came from: the first entry of the
-// configured proxy header when set, else the socket peer.
+// clientIP is the address the request came from (see throttle.ClientIP).
 func (h *handler) clientIP(r *http.Request) string {
-	if hdr := h.Config.System.ProxyHeader; hdr != "" {
-		if v := r.Header.Get(hdr); v != "" {
-			first, _, _ := strings.Cut(v, ",")
-			return strings.TrimSpace(first)
+	return throttle.ClientIP(r, h.Config.System.ProxyHeader)
+}
+
+// warnUnconfiguredProxy logs once, on the first request that arrives
+// through a reverse proxy while no proxy header is configured: until it is,
+// every client shares the proxy's address in the sign-in and share-password
+// throttles.
+func warnUnconfiguredProxy(log *slog.Logger, proxyHeader string, next http.Handler) http.Handler {
+	var once sync.Once
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hdr, ok := throttle.FromUnconfiguredProxy(r, proxyHeader); ok {
+			once.Do(func() {
+				log.Warn("requests arrive through a reverse proxy but [System] ProxyHeader is not set: "+
+					"all clients share the proxy's address in rate limits", "peer", r.RemoteAddr, "header", hdr)
+			})
 		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (h *handler) noCache(next http.Handler) http.Handler {

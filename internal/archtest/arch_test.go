@@ -24,7 +24,7 @@ var levels = map[string]int{
 	// L1 adapters.
 	"store": 2, "storage": 2, "kv": 2, "node": 2, "downloader": 2, "archive": 2, "mail": 2, "safedial": 2,
 	// L2 building blocks with rules but no other services.
-	"auth": 3, "setting": 3, "captcha": 3,
+	"auth": 3, "setting": 3, "captcha": 3, "throttle": 3,
 	// L3 core services: accounts and the virtual filesystem.
 	"account": 4, "files": 4,
 	// L4 services over files.

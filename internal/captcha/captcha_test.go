@@ -95,6 +95,10 @@ func (f *fakeKV) Incr(context.Context, string, time.Duration) (int64, error) {
 	return 0, errors.New("fakeKV: Incr not needed")
 }
 
+func (f *fakeKV) Decr(context.Context, string) (int64, error) {
+	return 0, errors.New("fakeKV: Decr not needed")
+}
+
 func (f *fakeKV) Close() error { return nil }
 
 func (f *fakeKV) advance(d time.Duration) {

@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -57,12 +55,6 @@ func solveCaptcha(t *testing.T, rdb *goredis.Client, c *testenv.Client) (answer,
 		t.Fatalf("answer of ticket %q: %v", ch.Ticket, err)
 	}
 	return answer, ch.Ticket
-}
-
-// throttleKey is the KV key account uses for a sign-in failure counter.
-func throttleKey(kind, subject string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(subject)))
-	return "throttle_" + kind + "_" + hex.EncodeToString(sum[:12])
 }
 
 func TestImageCaptcha(t *testing.T) {

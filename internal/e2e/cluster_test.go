@@ -15,6 +15,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/store"
 	"github.com/stratus-drive/stratus/internal/testenv"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // TestCluster runs two Stratus processes on one PostgreSQL database and one
@@ -47,7 +48,8 @@ func TestCluster(t *testing.T) {
 	t.Cleanup(func() {
 		ctx := context.Background()
 		for _, email := range []string{alice, victim} {
-			rdb.Del(ctx, "stratus:"+throttleKey("acct", email))
+			rdb.Del(ctx, "stratus:"+throttle.Key("signin_acct_addr", email, "127.0.0.1"),
+				"stratus:"+throttle.Key("signin_acct", email))
 		}
 	})
 

@@ -33,6 +33,11 @@ type Store interface {
 	// existing key keeps whatever ttl it had. Incr of a value that is not a
 	// decimal int64, or that would overflow, is an errs.Invalid error.
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+	// Decr subtracts one from an existing counter, keeping its ttl, and
+	// returns the new value. A missing key stays missing and reads 0, so a
+	// refund that arrives after its window ended creates nothing. A value
+	// that is not a decimal int64, or that would overflow, is errs.Invalid.
+	Decr(ctx context.Context, key string) (int64, error)
 	// Close releases resources. The store must not be used afterwards.
 	Close() error
 }

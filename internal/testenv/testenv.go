@@ -31,6 +31,9 @@ type Options struct {
 	Redis    bool             // use the real Redis instead of the in-memory KV
 	Environ  []string         // CR_SETTING_* overrides
 	Limits   account.Limits   // sign-in throttles; zero = production defaults
+	// Configure, when set, edits the configuration before the server starts
+	// (a proxy header, say).
+	Configure func(*config.Config)
 }
 
 // Env is a running server.
@@ -57,6 +60,9 @@ func Start(t testing.TB, opt Options) *Env {
 	}
 	if opt.Redis {
 		cfg.Redis.Server = services.RedisAddr()
+	}
+	if opt.Configure != nil {
+		opt.Configure(&cfg)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("STRATUS_TEST_LOG") != "" {

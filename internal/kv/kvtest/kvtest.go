@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore func(t *testing.T) kv.Store) {
 		{"Take", testTake},
 		{"Incr", testIncr},
 		{"IncrTTL", testIncrTTL},
+		{"Decr", testDecr},
 		{"Delete", testDelete},
 		{"Binary", testBinary},
 		{"Isolation", testIsolation},
@@ -258,6 +259,46 @@ func testIncr(t *testing.T, s kv.Store) {
 			t.Errorf("no Incr returned %d", n)
 		}
 	}
+}
+
+func testDecr(t *testing.T, s kv.Store) {
+	ctx := t.Context()
+	// A missing counter stays missing.
+	if n, err := s.Decr(ctx, "absent"); n != 0 || err != nil {
+		t.Errorf("Decr(absent) = %d, %v; want 0, nil", n, err)
+	}
+	wantMissing(t, s, "absent")
+
+	incr(t, s, "n", shortTTL, 1)
+	incr(t, s, "n", shortTTL, 2)
+	if n, err := s.Decr(ctx, "n"); n != 1 || err != nil {
+		t.Errorf("Decr(n) = %d, %v; want 1, nil", n, err)
+	}
+	wantValue(t, s, "n", "1")
+	// The ttl is kept: the counter still goes away.
+	time.Sleep(2 * shortTTL)
+	wantMissing(t, s, "n")
+
+	for _, bad := range []string{"abc", strconv.FormatInt(-1<<63, 10)} {
+		set(t, s, "bad", bad, 0)
+		if n, err := s.Decr(ctx, "bad"); !errs.Is(errs.Invalid, err) {
+			t.Errorf("Decr(%q) = %d, %v; want an Invalid error", bad, n, err)
+		}
+	}
+
+	// Concurrent increments and decrements balance out.
+	set(t, s, "race", "0", 0)
+	race(t, func(i int) bool {
+		for range 25 {
+			if i%2 == 0 {
+				_, _ = s.Incr(ctx, "race", 0)
+			} else {
+				_, _ = s.Decr(ctx, "race")
+			}
+		}
+		return false
+	})
+	wantValue(t, s, "race", "0")
 }
 
 func testIncrTTL(t *testing.T, s kv.Store) {

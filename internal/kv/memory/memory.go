@@ -145,6 +145,28 @@ func (s *Store) Incr(_ context.Context, key string, ttl time.Duration) (int64, e
 	return n, nil
 }
 
+// Decr implements kv.Store.
+func (s *Store) Decr(_ context.Context, key string) (int64, error) {
+	const op = "memory.Decr"
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.lookup(key, s.now())
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(string(e.value), 10, 64)
+	if err != nil {
+		return 0, errs.E(op, errs.Invalid, "value is not an integer")
+	}
+	if n == math.MinInt64 {
+		return 0, errs.E(op, errs.Invalid, "counter would overflow")
+	}
+	n--
+	e.value = strconv.AppendInt(nil, n, 10)
+	s.m[key] = e
+	return n, nil
+}
+
 // Close implements kv.Store. It stops the sweeper and waits for it to exit;
 // calling it again is harmless.
 func (s *Store) Close() error {

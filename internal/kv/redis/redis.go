@@ -52,6 +52,15 @@ end
 return n
 `)
 
+// decr decrements only a counter that exists, so a late refund cannot create
+// a counter without a ttl.
+var decr = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then
+	return 0
+end
+return redis.call('DECR', KEYS[1])
+`)
+
 // New connects to the server and pings it. An unreachable server is an
 // errs.Unavailable error.
 func New(ctx context.Context, opts Options) (*Store, error) {
@@ -132,6 +141,12 @@ func (s *Store) Incr(ctx context.Context, key string, ttl time.Duration) (int64,
 	}
 	n, err := incr.Run(ctx, s.c, []string{s.prefix + key}, ttl.Milliseconds()).Int64()
 	return n, wrap(ctx, op, err)
+}
+
+// Decr implements kv.Store.
+func (s *Store) Decr(ctx context.Context, key string) (int64, error) {
+	n, err := decr.Run(ctx, s.c, []string{s.prefix + key}).Int64()
+	return n, wrap(ctx, "redis.Decr", err)
 }
 
 // Close implements kv.Store.
