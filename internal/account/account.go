@@ -125,7 +125,7 @@ func (s *Service) Anonymous(ctx context.Context) (*drive.User, error) {
 // userByEmail finds an account by e-mail in any letter case; a missing one
 // is ErrUserNotFound.
 func (s *Service) userByEmail(ctx context.Context, email string) (*drive.User, error) {
-	u, err := s.db.UserByEmail(ctx, normalizeEmail(email))
+	u, err := s.db.UserByEmail(ctx, lookupEmail(email))
 	if errs.Is(errs.NotExist, err) {
 		return nil, ErrUserNotFound
 	}

@@ -157,7 +157,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor drive.Actor, p Setti
 	nick := u.Nick
 	if p.Nick != nil {
 		n := strings.TrimSpace(*p.Nick)
-		if c := utf8.RuneCountInString(n); c < 1 || c > 100 || !utf8.ValidString(n) || hasControl(n) {
+		if c := utf8.RuneCountInString(n); c < 1 || c > 100 || !utf8.ValidString(n) || hasControl(n) || hasHidden(n) {
 			return errs.E(op, errs.Invalid, "Nickname invalid")
 		}
 		nick = n
@@ -248,6 +248,8 @@ func (s *Service) UpdateSettings(ctx context.Context, actor drive.Actor, p Setti
 	}
 	return nil
 }
+
+func hasHidden(s string) bool { _, found := drive.HiddenRune(s); return found }
 
 // checkTwoFactorChange returns the secret to store: the pending one when
 // enabling, "" when disabling, after the code proves possession.

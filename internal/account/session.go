@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -45,7 +44,7 @@ const twoFactorTTL = 600 * time.Second
 // Prepare reports the sign-in methods of the account with email.
 func (s *Service) Prepare(ctx context.Context, email string) (PrepareResult, error) {
 	const op = "account.Prepare"
-	u, err := s.db.UserByEmail(ctx, normalizeEmail(email))
+	u, err := s.db.UserByEmail(ctx, lookupEmail(email))
 	if err != nil {
 		return PrepareResult{}, errs.E(op, err)
 	}
@@ -80,7 +79,7 @@ func (s *Service) SignIn(ctx context.Context, clientIP, email, password string, 
 	if err := s.checkCaptcha(ctx, "login_captcha", ca); err != nil {
 		return SignInResult{}, errs.E(op, err)
 	}
-	email = normalizeEmail(email)
+	email = lookupEmail(email)
 	pair := throttle.Key("signin_acct_addr", email, clientIP)
 	res, err := s.throttle.Reserve(ctx,
 		throttle.Bucket{Key: pair, Limit: s.limits.PerAccount, Window: s.limits.Window},
@@ -288,4 +287,9 @@ func (s *Service) ResolveActor(ctx context.Context, bearer string) (drive.Actor,
 	return drive.Actor{User: u, Scopes: claims.Scopes, ClientID: claims.ClientID}, nil
 }
 
-func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+// lookupEmail is the stored form of an e-mail typed at sign-in or reset; an
+// unacceptable address keeps a normalised form that matches no account.
+func lookupEmail(e string) string {
+	n, _ := drive.NormalizeEmail(e)
+	return n
+}

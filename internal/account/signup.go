@@ -37,8 +37,8 @@ func (s *Service) SignUp(ctx context.Context, email, password, language string, 
 	if err := s.checkCaptcha(ctx, "reg_captcha", ca); err != nil {
 		return SignUpResult{}, errs.E(op, err)
 	}
-	email = normalizeEmail(email)
-	if err := validateNewAccount(email, password); err != nil {
+	email, err := validateNewAccount(email, password)
+	if err != nil {
 		return SignUpResult{}, errs.E(op, err)
 	}
 	if !s.emailDomainAllowed(email) {
@@ -118,8 +118,8 @@ func (s *Service) create(ctx context.Context, u *drive.User) error {
 // registration switch; admin puts it in the administrators' group.
 func (s *Service) CreateUser(ctx context.Context, email, password string, admin bool) (*drive.User, error) {
 	const op = "account.CreateUser"
-	email = normalizeEmail(email)
-	if err := validateNewAccount(email, password); err != nil {
+	email, err := validateNewAccount(email, password)
+	if err != nil {
 		return nil, errs.E(op, err)
 	}
 	hash, err := auth.HashPassword(password)
@@ -158,11 +158,14 @@ func (s *Service) ResetPassword(ctx context.Context, email, password string) err
 	return s.db.SetUserPassword(ctx, u.ID, hash)
 }
 
-func validateNewAccount(email, password string) error {
-	if !drive.IsEmail(email) || len(email) > 100 {
-		return errs.E("account.validate", errs.Invalid, "Email format error")
+// validateNewAccount returns the e-mail in its stored form (see
+// drive.NormalizeEmail) when it and the password are acceptable.
+func validateNewAccount(email, password string) (string, error) {
+	email, ok := drive.NormalizeEmail(email)
+	if !ok || len(email) > 100 {
+		return "", errs.E("account.validate", errs.Invalid, "Email format error")
 	}
-	return validatePassword(password)
+	return email, validatePassword(password)
 }
 
 func validatePassword(pw string) error {

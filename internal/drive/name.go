@@ -21,7 +21,9 @@ func (e *NameError) Error() string { return "invalid name: " + e.Reason }
 
 // ValidateName checks a file or folder name (files 30 §2.2): 1–255 bytes of
 // valid UTF-8, none of \ / : * ? " < > |, no control characters, and not
-// "." or "..".
+// "." or "..". Beyond the reference, no invisible or bidi control
+// characters either (HiddenRune): "invoice\u202Efdp.exe" shows as
+// "invoiceexe.pdf".
 //
 // Beyond the reference, and deliberately, it also refuses what Windows
 // cannot store, so that every file can be synced to a Windows client: a
@@ -42,6 +44,8 @@ func ValidateName(name string) error {
 		return &NameError{Reason: `contains one of \ / : * ? " < > |`}
 	case !isCleanText(name):
 		return &NameError{Reason: "invalid UTF-8 or control character"}
+	case hasHidden(name):
+		return &NameError{Reason: "contains an invisible or bidirectional control character"}
 	case strings.HasSuffix(name, " ") || strings.HasSuffix(name, "."):
 		return &NameError{Reason: "ends with a space or dot"}
 	case isWindowsDevice(name):
@@ -49,6 +53,8 @@ func ValidateName(name string) error {
 	}
 	return nil
 }
+
+func hasHidden(s string) bool { _, found := HiddenRune(s); return found }
 
 // isWindowsDevice reports whether Windows would open a device for name. It
 // looks at the part before the first dot, without trailing spaces, because
