@@ -32,9 +32,9 @@ func isHidden(r rune) bool {
 		return true
 	case r == 0x00AD, r == 0x034F, r == 0x115F, r == 0x1160, r == 0x17B4, r == 0x17B5,
 		r == 0x180E, r == 0x200B, r == 0x3164, r == 0xFEFF, r == 0xFFA0,
-		0x2060 <= r && r <= 0x2064, // word joiner, invisible operators
-		0x206A <= r && r <= 0x206F, // deprecated format characters
-		0xFFF9 <= r && r <= 0xFFFB, // interlinear annotation
+		0x2060 <= r && r <= 0x2064,   // word joiner, invisible operators
+		0x206A <= r && r <= 0x206F,   // deprecated format characters
+		0xFFF9 <= r && r <= 0xFFFB,   // interlinear annotation
 		0xE0000 <= r && r <= 0xE007F: // tags
 		return true
 	}

@@ -22,13 +22,13 @@ func TestValidateName(t *testing.T) {
 		{"a..b", true},
 		{"emoji 😀", true},
 		{"family 👨\u200d👩\u200d👧", true}, // zero-width joiner in an emoji sequence
-		{"می\u200cخواهم.txt", true},        // zero-width non-joiner in Persian
-		{"invoice\u202Efdp.exe", false},    // right-to-left override
-		{"a\u2066b", false},                // bidi isolate
-		{"a\u200Bb", false},                // zero-width space
-		{"a\uFEFFb", false},                // BOM
-		{"a\u00ADb", false},                // soft hyphen
-		{"a\U000E0041b", false},            // tag
+		{"می\u200cخواهم.txt", true},      // zero-width non-joiner in Persian
+		{"invoice\u202Efdp.exe", false},  // right-to-left override
+		{"a\u2066b", false},              // bidi isolate
+		{"a\u200Bb", false},              // zero-width space
+		{"a\uFEFFb", false},              // BOM
+		{"a\u00ADb", false},              // soft hyphen
+		{"a\U000E0041b", false},          // tag
 		{"50% off & more #1 @home (copy) [x] {y} +=,;'!~`$^", true},
 		{strings.Repeat("a", 255), true},
 		{strings.Repeat("é", 127) + "a", true}, // 255 bytes
