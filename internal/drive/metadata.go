@@ -19,9 +19,6 @@ const (
 // MetadataOptions carries the site settings and lookups that metadata
 // validation needs but drive cannot reach.
 type MetadataOptions struct {
-	// IsUserHashID reports whether s is a valid user hashid, for
-	// sys:shared_owner. When nil, any non-empty value passes.
-	IsUserHashID func(s string) bool
 	// Emojis is the set of allowed customize:emoji values (the site's
 	// emoji presets, flattened).
 	Emojis map[string]bool
@@ -58,8 +55,8 @@ func metaErr(reason string) error { return &MetadataError{Reason: reason} }
 // Keys are "<namespace>:<name>" with a non-empty name, at most 255 bytes;
 // values are valid UTF-8 without NUL, at most 65535 bytes. Writable:
 //
-//   - sys:shared_owner (a user hashid) and sys:shared_redirect (a share
-//     URI); no sys: key may be removed.
+//   - no sys: key: the server writes them all (30-files §2.7 lets clients
+//     write sys:shared_owner and sys:shared_redirect; Stratus does not).
 //   - tag:<name>, the value empty or a CSS color.
 //   - customize:icon_color (a CSS color), customize:emoji (a site preset),
 //     other customize: keys unchecked.
@@ -101,21 +98,10 @@ func ValidateMetadataPatch(key, value string, remove bool, opts MetadataOptions)
 
 	switch ns {
 	case "sys":
-		if remove {
-			return metaErr("system keys cannot be removed")
-		}
-		switch name {
-		case "shared_owner":
-			if value == "" || opts.IsUserHashID != nil && !opts.IsUserHashID(value) {
-				return metaErr("sys:shared_owner must be a user ID")
-			}
-		case "shared_redirect":
-			if u, err := ParseURI(value); err != nil || u.FS != FSShare {
-				return metaErr("sys:shared_redirect must be a share URI")
-			}
-		default:
-			return metaErr("system key is read-only")
-		}
+		// The server writes every system key (shortcuts get theirs from
+		// the share they point at): a client-written sys:shared_redirect
+		// would send other clients wherever it likes.
+		return metaErr("system keys are written by the server")
 	case "tag":
 		if !remove && value != "" && !isCSSColor(value) {
 			return metaErr("tag color must be a CSS color")
@@ -211,8 +197,7 @@ func inBounds(n, lo, hi int) bool {
 
 // TouchesUpdatedAt reports whether patching key sets the file's updated_at
 // (newer versions §14.2): tag:*, props:*, customize:icon_color,
-// customize:emoji, sys:shared_redirect and sys:shared_owner do; thumb:,
-// dav: and other customize: keys do not.
+// customize:emoji do; thumb:, dav: and other customize: keys do not.
 func TouchesUpdatedAt(key string) bool {
 	ns, name, _ := strings.Cut(key, ":")
 	switch ns {
@@ -220,8 +205,6 @@ func TouchesUpdatedAt(key string) bool {
 		return true
 	case "customize":
 		return name == "icon_color" || name == "emoji"
-	case "sys":
-		return name == "shared_redirect" || name == "shared_owner"
 	}
 	return false
 }

@@ -8,7 +8,6 @@ import (
 
 func TestValidateMetadataPatch(t *testing.T) {
 	opts := MetadataOptions{
-		IsUserHashID: func(s string) bool { return s == "dPhJ" },
 		Emojis:       map[string]bool{"😀": true, "📁": true},
 		Props: []CustomProp{
 			{ID: "description", Type: "text"},
@@ -53,12 +52,12 @@ func TestValidateMetadataPatch(t *testing.T) {
 		{"dav:p", "multi\nline\ttext", false, true},
 
 		// sys
-		{"sys:shared_owner", "dPhJ", false, true},
+		{"sys:shared_owner", "dPhJ", false, false},
 		{"sys:shared_owner", "nope", false, false},
 		{"sys:shared_owner", "", false, false},
 		{"sys:shared_owner", "dPhJ", true, false},
-		{"sys:shared_redirect", "cloudreve://0LhR:pw@share", false, true},
-		{"sys:shared_redirect", "cloudreve://0LhR@share/sub", false, true},
+		{"sys:shared_redirect", "cloudreve://0LhR:pw@share", false, false},
+		{"sys:shared_redirect", "cloudreve://0LhR@share/sub", false, false},
 		{"sys:shared_redirect", "cloudreve://my/a", false, false},
 		{"sys:shared_redirect", "cloudreve://share/a", false, false},
 		{"sys:shared_redirect", "not a uri", false, false},
@@ -154,11 +153,10 @@ func TestValidateMetadataPatch(t *testing.T) {
 	}
 }
 
-// Without a hashid check, any non-empty owner passes; without presets, no
-// emoji does.
+// System keys never pass; without presets, no emoji does.
 func TestValidateMetadataPatchZeroOptions(t *testing.T) {
-	if err := ValidateMetadataPatch("sys:shared_owner", "anything", false, MetadataOptions{}); err != nil {
-		t.Errorf("shared_owner: %v", err)
+	if err := ValidateMetadataPatch("sys:shared_owner", "anything", false, MetadataOptions{}); err == nil {
+		t.Error("shared_owner accepted from a client")
 	}
 	if err := ValidateMetadataPatch("customize:emoji", "😀", false, MetadataOptions{}); err == nil {
 		t.Error("emoji accepted without presets")
@@ -178,8 +176,8 @@ func TestTouchesUpdatedAt(t *testing.T) {
 		{"customize:icon_color", true},
 		{"customize:emoji", true},
 		{"customize:live_photo", false},
-		{"sys:shared_redirect", true},
-		{"sys:shared_owner", true},
+		{"sys:shared_redirect", false},
+		{"sys:shared_owner", false},
 		{"sys:restore_uri", false},
 		{"thumb:disabled", false},
 		{"dav:x", false},

@@ -84,7 +84,8 @@ func TestMetadata(t *testing.T) {
 		before := info(t, alice, "cloudreve://my/a.txt", "")
 		for _, bad := range []map[string]any{
 			patch("tag:x", "red"), patch("props:description", "far too long for it"), patch("props:rating", "-1"),
-			patch("sys:shared_owner", "garbage"), patch("sys:upload_session_id", "x"), patch("music:artist", "x"),
+			patch("sys:shared_owner", "garbage"), patch("sys:shared_owner", aliceID), patch("sys:upload_session_id", "x"),
+			patch("sys:shared_redirect", "cloudreve://abc@share"), patch("music:artist", "x"),
 			{"key": "sys:shared_redirect", "remove": true}, {"key": "tag:y", "value": "#fff", "private": true}, {"key": ""},
 		} {
 			alice.ExpectCode(t, 40001, "PATCH", "/file/metadata", map[string]any{"uris": []string{"cloudreve://my/a.txt"},
@@ -106,7 +107,7 @@ func TestMetadata(t *testing.T) {
 			t.Errorf("second target = %v", m)
 		}
 		alice.OK(t, "PATCH", "/file/metadata", map[string]any{"uris": []string{"cloudreve://my/a.txt"}, "patches": []any{
-			patch("tag:Work", "rgb(1, 2, 3)"), patch("customize:icon_color", "#abc"), patch("sys:shared_owner", aliceID),
+			patch("tag:Work", "rgb(1, 2, 3)"), patch("customize:icon_color", "#abc"),
 			patch("props:rating", ""), patch("props:description", "ok"),
 			// Upserts first, then removals: this key ends up absent.
 			patch("tag:gone", "#123"), map[string]any{"key": "tag:gone", "remove": true},
@@ -115,7 +116,7 @@ func TestMetadata(t *testing.T) {
 		after = info(t, alice, "cloudreve://my/a.txt", "")
 		m := after.Metadata
 		if !after.UpdatedAt.After(before.UpdatedAt) || m["tag:Work"] != "rgb(1, 2, 3)" || m["customize:icon_color"] != "#abc" ||
-			m["sys:shared_owner"] != aliceID || m["props:description"] != "ok" || len(m) != 6 {
+			m["props:description"] != "ok" || len(m) != 5 {
 			t.Errorf("after patch: updated_at %v → %v, metadata %v", before.UpdatedAt, after.UpdatedAt, m)
 		}
 

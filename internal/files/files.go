@@ -253,11 +253,8 @@ func (s *Service) resolve(ctx context.Context, r reader, actor drive.Actor, u dr
 func (s *Service) walk(ctx context.Context, r reader, u drive.URI, f *drive.File) (*drive.File, *drive.ExplorerView, error) {
 	var inherited *drive.ExplorerView
 	for i, name := range u.Path {
-		if !f.IsFolder() {
-			return nil, nil, ErrPathNotExist
-		}
-		if f.IsSymbolic {
-			return nil, nil, errs.E("files.walk", ErrUnsupportedAction, "cannot enter a shortcut")
+		if err := enter(f); err != nil {
+			return nil, nil, err
 		}
 		if f.Props.View != nil {
 			inherited = f.Props.View
@@ -272,6 +269,34 @@ func (s *Service) walk(ctx context.Context, r reader, u drive.URI, f *drive.File
 		f = child
 	}
 	return f, inherited, nil
+}
+
+// enter is the rule for looking inside f (walking through it, listing or
+// searching it): f must be a folder (else ErrPathNotExist, as for a missing
+// folder), and not a shortcut, which clients follow through its
+// sys:shared_redirect instead (30-files §2.1: 403).
+func enter(f *drive.File) error {
+	if !f.IsFolder() {
+		return errs.E("files.enter", ErrPathNotExist, "not a folder")
+	}
+	if f.IsSymbolic {
+		return errs.E("files.enter", ErrUnsupportedAction, "a shortcut cannot be entered")
+	}
+	return nil
+}
+
+// holdItems is the rule for putting items into f (create, upload, move,
+// copy, restore): only a real folder holds items; a file or a shortcut as
+// the parent is refused (30-files §5.1, §5.3: 403), before anything is
+// written.
+func holdItems(f *drive.File) error {
+	if !f.IsFolder() {
+		return errs.E("files.holdItems", ErrUnsupportedAction, "the parent is a file")
+	}
+	if f.IsSymbolic {
+		return errs.E("files.holdItems", ErrUnsupportedAction, "the parent is a shortcut")
+	}
+	return nil
 }
 
 func (s *Service) node(u drive.URI, fs drive.FS, f *drive.File, actor drive.Actor) *Node {

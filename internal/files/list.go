@@ -64,8 +64,8 @@ func (s *Service) List(ctx context.Context, actor drive.Actor, rawURI string, op
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	if !parent.File.IsFolder() {
-		return nil, errs.E(op, ErrPathNotExist, "not a folder")
+	if err := enter(parent.File); err != nil {
+		return nil, errs.E(op, err)
 	}
 	if err := requireCap(parent, CapList); err != nil {
 		return nil, errs.E(op, err)

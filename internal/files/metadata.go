@@ -6,7 +6,6 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
-	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/store"
 )
 
@@ -27,13 +26,7 @@ const maxMetadataEntries = 256
 // settings. A setting that does not parse validates nothing against it
 // (no emojis, no custom properties), and is logged.
 func (s *Service) metadataOptions() drive.MetadataOptions {
-	opts := drive.MetadataOptions{
-		IsUserHashID: func(v string) bool {
-			_, err := s.ids.Decode(v, hashid.User)
-			return err == nil
-		},
-		Emojis: map[string]bool{},
-	}
+	opts := drive.MetadataOptions{Emojis: map[string]bool{}}
 	var presets map[string][]string
 	if err := json.Unmarshal([]byte(s.settings.String("emojis")), &presets); err != nil {
 		s.log.Warn("the emojis setting is not a JSON object of emoji lists", "err", err)

@@ -35,11 +35,8 @@ func (s *Service) Move(ctx context.Context, actor drive.Actor, rawURIs []string,
 		if err != nil {
 			return err
 		}
-		if !dst.File.IsFolder() {
-			return ErrPathNotExist
-		}
-		if dst.File.IsSymbolic {
-			return ErrUnsupportedAction
+		if err := holdItems(dst.File); err != nil {
+			return err
 		}
 		if !dst.Owned {
 			return ErrNotOwner

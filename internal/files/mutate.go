@@ -49,6 +49,10 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 	if err := s.checkName(ctx, s.db, actor, u.Name(), typ); err != nil {
 		return nil, errs.E(op, err)
 	}
+	metadata, system, err := s.shortcutMetadata(ctx, metadata)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
 	if err := s.checkMetadata(metadata); err != nil {
 		return nil, errs.E(op, err)
 	}
@@ -71,9 +75,8 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 		} else if !errs.Is(errs.NotExist, err) {
 			return err
 		}
-		_, symbolic := metadata[drive.MetaSharedRedirect]
 		f = &drive.File{Type: typ, Name: u.Name(), OwnerID: actor.User.ID, ParentID: parent.ID,
-			PolicyID: policyOf(actor), IsSymbolic: symbolic}
+			PolicyID: policyOf(actor), IsSymbolic: system != nil}
 		if err := tx.InsertFile(ctx, f); err != nil {
 			if errs.Is(errs.Exist, err) {
 				if errOnConflict {
@@ -83,9 +86,11 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 			}
 			return err
 		}
-		for k, v := range metadata {
-			if err := tx.SetMetadata(ctx, store.Meta{FileID: f.ID, Name: k, Value: v, Public: true}); err != nil {
-				return err
+		for _, m := range []map[string]string{metadata, system} {
+			for k, v := range m {
+				if err := tx.SetMetadata(ctx, store.Meta{FileID: f.ID, Name: k, Value: v, Public: true}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -100,19 +105,56 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 	return n, nil
 }
 
+// shortcutMetadata takes the shortcut keys out of a create request's
+// metadata. sys:shared_redirect makes the new item a shortcut (30-files
+// §5.1) to a share that must exist; sys:shared_owner is then written by the
+// server from that share (a client may send it only with the same value).
+// It returns the rest of the client's metadata, checked as usual by
+// checkMetadata, and the system keys to write (nil: not a shortcut).
+func (s *Service) shortcutMetadata(ctx context.Context, m map[string]string) (map[string]string, map[string]string, error) {
+	const op = "files.shortcutMetadata"
+	redirect, ok := m[drive.MetaSharedRedirect]
+	if !ok {
+		return m, nil, nil
+	}
+	u, err := drive.ParseURI(redirect)
+	if err != nil || u.FS != drive.FSShare {
+		return nil, nil, errs.E(op, errs.Invalid, "sys:shared_redirect must be a share URI")
+	}
+	id, err := s.ids.Decode(u.ID, hashid.Share)
+	if err != nil {
+		return nil, nil, errs.E(op, errs.Invalid, "sys:shared_redirect names no share")
+	}
+	sh, err := s.db.ShareByID(ctx, id)
+	if errs.Is(errs.NotExist, err) {
+		return nil, nil, errs.E(op, errs.Invalid, "sys:shared_redirect names no share")
+	} else if err != nil {
+		return nil, nil, errs.E(op, err)
+	}
+	owner := s.ids.Encode(sh.OwnerID, hashid.User)
+	if v, ok := m[drive.MetaSharedOwner]; ok && v != owner {
+		return nil, nil, errs.E(op, errs.Invalid, "sys:shared_owner is not the owner of the share")
+	}
+	rest := make(map[string]string, len(m))
+	for k, v := range m {
+		if k != drive.MetaSharedRedirect && k != drive.MetaSharedOwner {
+			rest[k] = v
+		}
+	}
+	return rest, map[string]string{drive.MetaSharedRedirect: u.WithoutQuery().String(), drive.MetaSharedOwner: owner}, nil
+}
+
 // mkdirAll walks path from the actor's root inside tx, creating missing
-// folders, and returns the last folder.
+// folders, and returns the last folder. Every folder on the way, the last
+// one included, must be able to hold items (holdItems).
 func (s *Service) mkdirAll(ctx context.Context, tx *store.Tx, actor drive.Actor, path []string) (*drive.File, error) {
 	f, err := s.root(ctx, tx, actor.User.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, name := range path {
-		if !f.IsFolder() {
-			return nil, errs.E("files.mkdirAll", ErrPathNotExist, "a parent is a file")
-		}
-		if f.IsSymbolic {
-			return nil, errs.E("files.mkdirAll", ErrUnsupportedAction, "cannot enter a shortcut")
+		if err := holdItems(f); err != nil {
+			return nil, err
 		}
 		child, err := tx.ChildByName(ctx, f.ID, name)
 		if errs.Is(errs.NotExist, err) {
@@ -131,6 +173,9 @@ func (s *Service) mkdirAll(ctx context.Context, tx *store.Tx, actor drive.Actor,
 			return nil, err
 		}
 		f = child
+	}
+	if err := holdItems(f); err != nil {
+		return nil, err
 	}
 	return f, nil
 }

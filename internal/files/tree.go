@@ -243,10 +243,10 @@ func (s *Service) untrash(ctx context.Context, tx *store.Tx, actor drive.Actor, 
 		if err != nil {
 			return err
 		}
-		if !parent.File.IsFolder() {
-			return ErrPathNotExist
-		}
 		dst = parent.File
+	}
+	if err := holdItems(dst); err != nil {
+		return err
 	}
 	if err := tx.MoveFile(ctx, f.ID, dst.ID, orig.Name(), f.UpdatedAt); err != nil {
 		if errs.Is(errs.Exist, err) {

@@ -1,0 +1,145 @@
+package e2e
+
+import (
+	"context"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stratus-drive/stratus/internal/testenv"
+)
+
+// Contract cases a black-box audit found (issue 6): each test sends the
+// request the audit sent and checks what the contract says must come back.
+
+// TestParentIsAFile: nothing can be created, uploaded, moved, copied or
+// restored into a file (30-files §5.1, §5.3: 403), and a refused request
+// leaves no row, session or reserved byte behind.
+func TestParentIsAFile(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		alice, _ := env.Client().NewUser(t, "alice@example.com")
+		upload(t, alice, "cloudreve://my/Docs/blob.bin", []byte("blob"), nil)
+		create(t, alice, "cloudreve://my/Docs/other.txt", "file")
+		create(t, alice, "cloudreve://my/gone.txt", "file")
+		used := capacityUsed(t, alice)
+
+		alice.ExpectCode(t, 403, "POST", "/file/create", map[string]any{"uri": "cloudreve://my/Docs/blob.bin/child", "type": "file"})
+		alice.ExpectCode(t, 403, "POST", "/file/create", map[string]any{"uri": "cloudreve://my/Docs/blob.bin/a/b", "type": "folder"})
+		alice.ExpectCode(t, 403, "PUT", "/file/upload", map[string]any{"uri": "cloudreve://my/Docs/blob.bin/up.txt", "size": 3})
+		if e := putContent(t, alice, "cloudreve://my/Docs/blob.bin/c.txt", "", "abc", false); e.Code != 403 {
+			t.Errorf("PUT /file/content under a file: code %d %s", e.Code, e.Msg)
+		}
+		for _, copy := range []bool{false, true} {
+			alice.ExpectCode(t, 403, "POST", "/file/move", map[string]any{"uris": []string{"cloudreve://my/Docs/other.txt"},
+				"dst": "cloudreve://my/Docs/blob.bin", "copy": copy})
+		}
+		// Restore into a parent that has become a file.
+		create(t, alice, "cloudreve://my/box/in.txt", "file")
+		alice.OK(t, "DELETE", "/file", map[string]any{"uris": []string{"cloudreve://my/box/in.txt"}})
+		alice.OK(t, "DELETE", "/file", map[string]any{"uris": []string{"cloudreve://my/box"}, "skip_soft_delete": true})
+		create(t, alice, "cloudreve://my/box", "file")
+		trashed := trashPath(t, alice, "in.txt")
+		alice.ExpectCode(t, 40081, "POST", "/file/restore", map[string]any{"uris": []string{trashed}})
+
+		if l := list(t, alice, "cloudreve://my/Docs", ""); len(l.Files) != 2 {
+			t.Errorf("Docs holds %v", names(l.Files))
+		}
+		if got := capacityUsed(t, alice); got != used {
+			t.Errorf("used = %d, want %d: a refused upload kept its reservation", got, used)
+		}
+		if n := pendingUploads(t, env); n != 0 {
+			t.Errorf("%d upload sessions left", n)
+		}
+		for _, f := range []string{"blob.bin", "other.txt"} {
+			if rows := childrenOf(t, env, "alice@example.com", "Docs", f); len(rows) != 0 {
+				t.Errorf("rows under the file %s: %v", f, rows)
+			}
+		}
+	})
+}
+
+// TestShortcutFolders: a shortcut (an item created with sys:shared_redirect)
+// cannot be entered (30-files §2.1: 403); the server writes its sys: keys
+// from a share that exists, and clients cannot write sys: keys at all.
+func TestShortcutFolders(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		alice, aliceLogin := env.Client().NewUser(t, "alice@example.com")
+		bob, _ := env.Client().NewUser(t, "bob@example.com")
+		create(t, alice, "cloudreve://my/Shared", "folder")
+		id, _ := createShare(t, alice, map[string]any{"uri": "cloudreve://my/Shared"})
+		redirect := "cloudreve://" + id + "@share"
+		aliceID := aliceLogin.User["id"].(string)
+
+		var sc fileObj
+		bob.OK(t, "POST", "/file/create", map[string]any{"uri": "cloudreve://my/Link", "type": "folder",
+			"metadata": map[string]string{"sys:shared_redirect": redirect}}).Decode(t, &sc)
+		if sc.Metadata["sys:shared_redirect"] != redirect || sc.Metadata["sys:shared_owner"] != aliceID {
+			t.Errorf("shortcut metadata = %v", sc.Metadata)
+		}
+		bob.ExpectCode(t, 403, "GET", "/file?uri="+escape("cloudreve://my/Link"), nil)
+		bob.ExpectCode(t, 403, "GET", "/file?uri="+escape("cloudreve://my/Link?name=x"), nil)
+		bob.ExpectCode(t, 403, "GET", "/file?uri="+escape("cloudreve://my/Link/x"), nil)
+		bob.ExpectCode(t, 403, "POST", "/file/create", map[string]any{"uri": "cloudreve://my/Link/x", "type": "file"})
+		bob.ExpectCode(t, 403, "PUT", "/file/upload", map[string]any{"uri": "cloudreve://my/Link/x", "size": 1})
+		create(t, bob, "cloudreve://my/f.txt", "file")
+		bob.ExpectCode(t, 403, "POST", "/file/move", map[string]any{"uris": []string{"cloudreve://my/f.txt"}, "dst": "cloudreve://my/Link"})
+
+		// Forged system keys: a redirect to no share, an owner that is not
+		// the share's, and any sys: key written by a patch or an upload.
+		bob.ExpectCode(t, 40001, "POST", "/file/create", map[string]any{"uri": "cloudreve://my/L2", "type": "folder",
+			"metadata": map[string]string{"sys:shared_redirect": "cloudreve://zzzz@share"}})
+		bob.ExpectCode(t, 40001, "POST", "/file/create", map[string]any{"uri": "cloudreve://my/L2", "type": "folder",
+			"metadata": map[string]string{"sys:shared_redirect": redirect, "sys:shared_owner": "x"}})
+		bob.ExpectCode(t, 40001, "PATCH", "/file/metadata", map[string]any{"uris": []string{"cloudreve://my/f.txt"},
+			"patches": []any{patch("sys:shared_redirect", redirect)}})
+		bob.ExpectCode(t, 40001, "PUT", "/file/upload", map[string]any{"uri": "cloudreve://my/u.txt", "size": 1,
+			"metadata": map[string]string{"sys:shared_redirect": redirect}})
+		if l := list(t, bob, "cloudreve://my", ""); len(l.Files) != 2 {
+			t.Errorf("bob's root = %v", names(l.Files))
+		}
+	})
+}
+
+// childrenOf returns the rows under the item at path (names from the
+// owner's root) of the user with that e-mail, read from the database: a row
+// under a file is unreachable through the API.
+func childrenOf(t *testing.T, env *testenv.Env, email string, path ...string) []string {
+	t.Helper()
+	ctx := context.Background()
+	st := openStore(t, env.Database, env.Config.System.DataDir)
+	u, err := st.UserByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := st.RootOf(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range path {
+		if f, err = st.ChildByName(ctx, f.ID, name); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	rows, err := st.ChildrenOf(ctx, []int{f.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// pendingUploads counts the upload sessions in the database.
+func pendingUploads(t *testing.T, env *testenv.Env) int {
+	t.Helper()
+	st := openStore(t, env.Database, env.Config.System.DataDir)
+	ids, err := st.ExpiredUploadSessions(context.Background(), time.Now().Add(1000*time.Hour), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ids)
+}
+
+func escape(s string) string { return url.QueryEscape(s) }
