@@ -8,7 +8,7 @@ import (
 
 func TestValidateMetadataPatch(t *testing.T) {
 	opts := MetadataOptions{
-		Emojis:       map[string]bool{"😀": true, "📁": true},
+		Emojis: map[string]bool{"😀": true, "📁": true},
 		Props: []CustomProp{
 			{ID: "description", Type: "text"},
 			{ID: "title", Type: "text", Min: 2, Max: 5},
