@@ -143,3 +143,65 @@ func pendingUploads(t *testing.T, env *testenv.Env) int {
 }
 
 func escape(s string) string { return url.QueryEscape(s) }
+
+// TestUploadLockProtectsTarget: an open upload session locks its file
+// (30-files §2.6): every mutation of the file, or of a folder above it,
+// answers 40073 with the conflict list until the upload is cancelled, and
+// cancelling frees the reservation.
+func TestUploadLockProtectsTarget(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		alice, _ := env.Client().NewUser(t, "alice@example.com")
+		create(t, alice, "cloudreve://my/Other", "folder")
+		upload(t, alice, "cloudreve://my/Docs/done.txt", []byte("done"), nil)
+		used := capacityUsed(t, alice)
+		s := startUpload(t, alice, "cloudreve://my/Docs/locked.txt", 5, nil)
+		if got := capacityUsed(t, alice); got != used+5 {
+			t.Fatalf("used = %d, want %d", got, used+5)
+		}
+
+		locked := func(method, path string, body any) {
+			t.Helper()
+			e := alice.ExpectCode(t, 40073, method, path, body)
+			var locks []struct {
+				Path, Token string
+			}
+			e.Decode(t, &locks)
+			if len(locks) != 1 || locks[0].Token != s.SessionID || locks[0].Path != "cloudreve://my/Docs/locked.txt" {
+				t.Errorf("%s %s: locks = %+v", method, path, locks)
+			}
+		}
+		file := []string{"cloudreve://my/Docs/locked.txt"}
+		locked("POST", "/file/rename", map[string]any{"uri": file[0], "new_name": "x.txt"})
+		locked("POST", "/file/move", map[string]any{"uris": file, "dst": "cloudreve://my/Other"})
+		locked("DELETE", "/file", map[string]any{"uris": file})
+		locked("DELETE", "/file", map[string]any{"uris": file, "skip_soft_delete": true})
+		locked("PATCH", "/file/metadata", map[string]any{"uris": file, "patches": []any{patch("tag:a", "")}})
+		locked("PUT", "/file/upload", map[string]any{"uri": file[0], "size": 1, "entity_type": "version"})
+		if e := putContent(t, alice, file[0], "", "new", false); e.Code != 40073 {
+			t.Errorf("PUT /file/content: code %d", e.Code)
+		}
+		// A folder above the file changes the file's path too.
+		docs := []string{"cloudreve://my/Docs"}
+		locked("POST", "/file/rename", map[string]any{"uri": docs[0], "new_name": "Docs2"})
+		locked("POST", "/file/move", map[string]any{"uris": docs, "dst": "cloudreve://my/Other"})
+		locked("DELETE", "/file", map[string]any{"uris": docs})
+		// One locked item fails a batch before any item goes.
+		locked("DELETE", "/file", map[string]any{"uris": []string{"cloudreve://my/Docs/done.txt", file[0]}})
+		if l := list(t, alice, "cloudreve://my/Docs", ""); len(l.Files) != 2 {
+			t.Errorf("Docs = %v", names(l.Files))
+		}
+		// What does not touch the locked file goes on.
+		create(t, alice, "cloudreve://my/Docs/new.txt", "file")
+		alice.OK(t, "POST", "/file/rename", map[string]any{"uri": "cloudreve://my/Docs/done.txt", "new_name": "done2.txt"})
+		alice.OK(t, "POST", "/file/move", map[string]any{"uris": file, "dst": "cloudreve://my/Other", "copy": true})
+
+		alice.OK(t, "DELETE", "/file/upload", map[string]any{"id": s.SessionID, "uri": file[0]})
+		if got := capacityUsed(t, alice); got != used {
+			t.Errorf("used after cancel = %d, want %d", got, used)
+		}
+		if n := pendingUploads(t, env); n != 0 {
+			t.Errorf("%d sessions after cancel", n)
+		}
+		alice.OK(t, "POST", "/file/rename", map[string]any{"uri": "cloudreve://my/Docs", "new_name": "Docs2"})
+	})
+}

@@ -53,15 +53,19 @@ type Service struct {
 	// thumbSlots bounds the thumbnails decoded at once (each may hold a
 	// decoded image of up to maxThumbPixels).
 	thumbSlots chan struct{}
+	// lockSources report the held locks every mutation respects.
+	lockSources []LockSource
 }
 
 // New builds the service. Storage drivers are built from registry on first
 // use of each policy, with env.
 func New(db *store.DB, settings *setting.Service, ids *hashid.Codec, registry *storage.Registry,
 	env storage.Env, log *slog.Logger) *Service {
-	return &Service{db: db, settings: settings, ids: ids, log: log, now: time.Now,
+	s := &Service{db: db, settings: settings, ids: ids, log: log, now: time.Now,
 		drivers:    &drivers{registry: registry, env: env, byPolicy: map[int]policyDriver{}},
 		thumbSlots: make(chan struct{}, thumbConcurrency)}
+	s.AddLockSource(s.uploadLocks)
+	return s
 }
 
 // Node is a file reached through a filesystem: the row plus the URI by which

@@ -2,16 +2,137 @@ package files
 
 import (
 	"context"
+	"slices"
 
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/store"
 )
 
-// Stratus keeps no separate lock table: tree changes are serialised by
-// database transactions, and the only long-lived lock is an upload session
-// on its target file. Conflicts with it are reported the way Cloudreve
-// reports locks, with the session ID as the token, so that clients' force
-// unlock cancels the stuck upload.
+// Locks (30-files §2.6). Short tree changes are serialised by database
+// transactions (lockTree); what outlives a request is a held lock: an
+// upload session on its target file, and whatever other LockSources report
+// (WebDAV locks). Every mutation calls checkLocks inside its transaction
+// with the paths it changes, and a held lock on them fails it with
+// 40073 and the conflict list. Upload conflicts carry the session ID as the
+// token, so that clients' force unlock cancels the stuck upload.
+
+// HeldLock is a lock on an item of a user's "my" tree.
+type HeldLock struct {
+	Path     []string // the locked item, from the owner's root
+	Infinite bool     // the lock also covers everything below Path
+	Lock              // what a conflict reports
+}
+
+// LockSource reports the locks held on owner's tree, reading through tx so
+// that the check and the change it guards see the same state.
+type LockSource func(ctx context.Context, tx *store.Tx, owner int) ([]HeldLock, error)
+
+// AddLockSource makes every mutation respect the locks src reports too.
+func (s *Service) AddLockSource(src LockSource) {
+	s.lockSources = append(s.lockSources, src)
+}
+
+// lockTarget is a path a mutation changes: the item itself (metadata,
+// versions, content, or a folder's members), or with tree the item and
+// everything below it (rename, move, delete).
+type lockTarget struct {
+	path []string
+	tree bool
+}
+
+func itemTarget(path []string) lockTarget { return lockTarget{path: path} }
+func treeTarget(path []string) lockTarget { return lockTarget{path: path, tree: true} }
+
+// covers reports whether changing t touches what l locks: the same item,
+// an item below a changed tree, or an item below an infinite lock.
+func (t lockTarget) covers(l HeldLock) bool {
+	return slices.Equal(l.Path, t.path) ||
+		t.tree && hasPrefix(l.Path, t.path) ||
+		l.Infinite && hasPrefix(t.path, l.Path)
+}
+
+func hasPrefix(path, prefix []string) bool {
+	return len(path) >= len(prefix) && slices.Equal(path[:len(prefix)], prefix)
+}
+
+// checkLocks is the one lock check of every mutation of owner's tree: it
+// fails with a *LockConflictError listing every held lock that one of
+// targets covers. Call it inside the mutation's transaction, after
+// lockTree.
+func (s *Service) checkLocks(ctx context.Context, tx *store.Tx, owner int, targets ...lockTarget) error {
+	var conflicts []Lock
+	for _, src := range s.lockSources {
+		held, err := src(ctx, tx, owner)
+		if err != nil {
+			return err
+		}
+		for _, l := range held {
+			if slices.ContainsFunc(targets, func(t lockTarget) bool { return t.covers(l) }) {
+				conflicts = append(conflicts, l.Lock)
+			}
+		}
+	}
+	if len(conflicts) > 0 {
+		return &LockConflictError{Locks: conflicts}
+	}
+	return nil
+}
+
+// checkBatchLocks runs checkLocks in a transaction of its own, for batches
+// whose items each change in their own transaction (and check again there):
+// a lock on any item fails the whole call before any item changes, as the
+// contract answers a locked batch with one 40073.
+func (s *Service) checkBatchLocks(ctx context.Context, actor drive.Actor, targets []lockTarget) error {
+	if len(targets) == 0 {
+		return nil
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := lockTree(ctx, tx, actor); err != nil {
+			return err
+		}
+		return s.checkLocks(ctx, tx, actor.User.ID, targets...)
+	})
+}
+
+// uploadLocks is the LockSource of upload sessions: each live session locks
+// its target file until it completes, is cancelled or expires.
+func (s *Service) uploadLocks(ctx context.Context, tx *store.Tx, owner int) ([]HeldLock, error) {
+	sessions, err := tx.LiveUploadSessions(ctx, owner, s.now())
+	if err != nil {
+		return nil, err
+	}
+	held := make([]HeldLock, 0, len(sessions))
+	for _, sess := range sessions {
+		u, err := drive.ParseURI(sess.URI)
+		if err != nil {
+			return nil, errs.E("files.uploadLocks", errs.Internal, "stored upload URI does not parse", err)
+		}
+		held = append(held, HeldLock{Path: u.Path, Lock: Lock{
+			Path: drive.URI{FS: drive.FSMy, Path: u.Path}.String(), Token: sess.ID,
+			Owner: LockOwner{Application: LockApplication{Type: "upload"}}, Type: drive.TypeFile}})
+	}
+	return held, nil
+}
+
+// lockPath returns the path of n in its owner's "my" tree, where locks are
+// kept: the URI's path for "my" nodes, else (an owner reaching a file
+// through a share) the names up from the file.
+func lockPath(ctx context.Context, tx *store.Tx, n *Node) ([]string, error) {
+	if n.FS == drive.FSMy {
+		return n.URI.Path, nil
+	}
+	var path []string
+	for f := n.File; f.ParentID != 0; {
+		path = append([]string{f.Name}, path...)
+		parent, err := tx.FileByID(ctx, f.ParentID)
+		if err != nil {
+			return nil, err
+		}
+		f = parent
+	}
+	return path, nil
+}
 
 // Lock describes one lock in a conflict (30-files §1.8).
 type Lock struct {

@@ -115,6 +115,13 @@ func (s *Service) PatchMetadata(ctx context.Context, actor drive.Actor, rawURIs 
 		nodes[i] = n
 	}
 
+	targets := make([]lockTarget, 0, len(nodes))
+	for _, n := range nodes {
+		targets = append(targets, itemTarget(n.URI.Path))
+	}
+	if err := s.checkBatchLocks(ctx, actor, targets); err != nil {
+		return errs.E(op, err)
+	}
 	batch := errs.Batch{}
 	for i, n := range nodes {
 		if n.File.IsRoot() {
@@ -122,6 +129,12 @@ func (s *Service) PatchMetadata(ctx context.Context, actor drive.Actor, rawURIs 
 			continue
 		}
 		batch.Add(rawURIs[i], s.db.InTx(ctx, func(tx *store.Tx) error {
+			if err := lockTree(ctx, tx, actor); err != nil {
+				return err
+			}
+			if err := s.checkLocks(ctx, tx, actor.User.ID, itemTarget(n.URI.Path)); err != nil {
+				return err
+			}
 			for _, m := range sets {
 				m.FileID = n.File.ID
 				if err := tx.SetMetadata(ctx, m); err != nil {

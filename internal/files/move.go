@@ -41,6 +41,9 @@ func (s *Service) Move(ctx context.Context, actor drive.Actor, rawURIs []string,
 		if !dst.Owned {
 			return ErrNotOwner
 		}
+		if err := s.checkLocks(ctx, tx, actor.User.ID, itemTarget(dst.URI.Path)); err != nil {
+			return err
+		}
 		ancestors, err := ancestorsOf(ctx, tx, dst.File)
 		if err != nil {
 			return err
@@ -55,8 +58,12 @@ func (s *Service) Move(ctx context.Context, actor drive.Actor, rawURIs []string,
 			case copy:
 				err = s.copyTree(ctx, tx, actor, src.File, dst.File)
 			case src.FS == drive.FSTrash:
-				err = s.untrash(ctx, tx, actor, src.File, dst.File)
+				err = s.untrash(ctx, tx, actor, src.File, dst)
 			default:
+				if err := s.checkLocks(ctx, tx, actor.User.ID, treeTarget(src.URI.Path),
+					itemTarget(src.URI.Path[:len(src.URI.Path)-1])); err != nil {
+					return err
+				}
 				err = tx.MoveFile(ctx, src.File.ID, dst.File.ID, src.File.Name, src.File.UpdatedAt)
 				if errs.Is(errs.Exist, err) {
 					err = ErrNameConflict

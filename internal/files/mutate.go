@@ -75,6 +75,9 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, rawURI string, 
 		} else if !errs.Is(errs.NotExist, err) {
 			return err
 		}
+		if err := s.checkLocks(ctx, tx, actor.User.ID, itemTarget(u.Path[:len(u.Path)-1])); err != nil {
+			return err
+		}
 		f = &drive.File{Type: typ, Name: u.Name(), OwnerID: actor.User.ID, ParentID: parent.ID,
 			PolicyID: policyOf(actor), IsSymbolic: system != nil}
 		if err := tx.InsertFile(ctx, f); err != nil {
@@ -217,6 +220,10 @@ func (s *Service) Rename(ctx context.Context, actor drive.Actor, rawURI, newName
 		}
 		if newName == n.File.Name {
 			return nil
+		}
+		if err := s.checkLocks(ctx, tx, actor.User.ID, treeTarget(n.URI.Path),
+			itemTarget(n.URI.Path[:len(n.URI.Path)-1])); err != nil {
+			return err
 		}
 		if err := tx.MoveFile(ctx, n.File.ID, n.File.ParentID, newName, s.now()); err != nil {
 			if errs.Is(errs.Exist, err) {

@@ -28,6 +28,9 @@ func (s *Service) Delete(ctx context.Context, actor drive.Actor, rawURIs []strin
 	if opt.Unlink && !actor.Can(drive.PermAdvanceDelete) {
 		return errs.E(op, ErrUnsupportedAction, "advanced delete not allowed")
 	}
+	if err := s.checkDeleteLocks(ctx, actor, rawURIs); err != nil {
+		return errs.E(op, err)
+	}
 	batch := errs.Batch{}
 	for _, raw := range rawURIs {
 		batch.Add(raw, s.deleteOne(ctx, actor, raw, opt))
@@ -36,6 +39,29 @@ func (s *Service) Delete(ctx context.Context, actor drive.Actor, rawURIs []strin
 		return errs.E(op, err)
 	}
 	return nil
+}
+
+// checkDeleteLocks fails the whole delete with every lock its items hold,
+// before any item goes. Items that do not resolve are left to deleteOne to
+// report; deleteOne checks again in its own transaction.
+func (s *Service) checkDeleteLocks(ctx context.Context, actor drive.Actor, rawURIs []string) error {
+	var targets []lockTarget
+	for _, raw := range rawURIs {
+		u, err := parseURI(raw)
+		if err != nil || u.FS != drive.FSMy || u.IsRoot() {
+			continue
+		}
+		if n, err := s.resolve(ctx, s.db, actor, u); err == nil && n.Owned {
+			targets = append(targets, deleteTargets(n)...)
+		}
+	}
+	return s.checkBatchLocks(ctx, actor, targets)
+}
+
+// deleteTargets are what deleting n changes: n with everything below it,
+// and its folder's members.
+func deleteTargets(n *Node) []lockTarget {
+	return []lockTarget{treeTarget(n.URI.Path), itemTarget(n.URI.Path[:len(n.URI.Path)-1])}
 }
 
 func (s *Service) deleteOne(ctx context.Context, actor drive.Actor, raw string, opt DeleteOptions) error {
@@ -60,6 +86,11 @@ func (s *Service) deleteOne(ctx context.Context, actor drive.Actor, raw string, 
 		}
 		if !n.Owned {
 			return ErrNotOwner
+		}
+		if n.FS == drive.FSMy {
+			if err := s.checkLocks(ctx, tx, actor.User.ID, deleteTargets(n)...); err != nil {
+				return err
+			}
 		}
 		if !opt.SkipSoftDelete {
 			if err := requireCap(n, CapSoftDelete); err != nil {
@@ -222,7 +253,7 @@ func (s *Service) restoreOne(ctx context.Context, actor drive.Actor, raw string)
 
 // untrash puts a trashed file back: into dst when given, else into the
 // folder its restore URI names, under its original name.
-func (s *Service) untrash(ctx context.Context, tx *store.Tx, actor drive.Actor, f *drive.File, dst *drive.File) error {
+func (s *Service) untrash(ctx context.Context, tx *store.Tx, actor drive.Actor, f *drive.File, dst *Node) error {
 	metas, err := tx.MetadataOf(ctx, []int{f.ID})
 	if err != nil {
 		return err
@@ -239,16 +270,17 @@ func (s *Service) untrash(ctx context.Context, tx *store.Tx, actor drive.Actor, 
 	}
 	if dst == nil {
 		parentURI, _ := orig.Parent()
-		parent, err := s.resolve(ctx, tx, actor, parentURI)
-		if err != nil {
+		if dst, err = s.resolve(ctx, tx, actor, parentURI); err != nil {
 			return err
 		}
-		dst = parent.File
 	}
-	if err := holdItems(dst); err != nil {
+	if err := holdItems(dst.File); err != nil {
 		return err
 	}
-	if err := tx.MoveFile(ctx, f.ID, dst.ID, orig.Name(), f.UpdatedAt); err != nil {
+	if err := s.checkLocks(ctx, tx, actor.User.ID, itemTarget(dst.URI.Path)); err != nil {
+		return err
+	}
+	if err := tx.MoveFile(ctx, f.ID, dst.File.ID, orig.Name(), f.UpdatedAt); err != nil {
 		if errs.Is(errs.Exist, err) {
 			return ErrNameConflict
 		}

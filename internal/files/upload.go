@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -136,19 +137,13 @@ func (s *Service) placeholder(ctx context.Context, tx *store.Tx, actor drive.Act
 		if err := s.checkPrevious(f, req.Previous); err != nil {
 			return err
 		}
-		metas, err := tx.MetadataOf(ctx, []int{f.ID})
-		if err != nil {
+		if err := s.checkLocks(ctx, tx, actor.User.ID, itemTarget(u.Path)); err != nil {
 			return err
 		}
-		for _, m := range metas {
-			if m.Name == drive.MetaUploadSessionID {
-				if _, err := tx.UploadSessionByID(ctx, m.Value); err == nil {
-					return &LockConflictError{Locks: []Lock{{Path: u.WithoutQuery().String(), Token: m.Value,
-						Owner: LockOwner{Application: LockApplication{Type: "upload"}}, Type: drive.TypeFile}}}
-				}
-			}
-		}
 	case errs.Is(errs.NotExist, err):
+		if err := s.checkLocks(ctx, tx, actor.User.ID, itemTarget(u.Path[:len(u.Path)-1])); err != nil {
+			return err
+		}
 		f = &drive.File{Type: drive.TypeFile, Name: u.Name(), OwnerID: actor.User.ID, ParentID: parent.ID,
 			PolicyID: sess.PolicyID}
 		if err := tx.InsertFile(ctx, f); err != nil {
@@ -403,16 +398,18 @@ func equalFoldASCII(a, b string) bool {
 
 // CancelUpload aborts an upload: the placeholder entity is unlinked and its
 // quota released, a file that held nothing else is removed, and the storage
-// side is discarded. An unknown session is not an error.
+// side is discarded. An unknown session is not an error. rawURI must name
+// the session's file, either where it is now or by the URI the session was
+// created with, so a cancel always frees the reservation even when the file
+// is gone or elsewhere.
 func (s *Service) CancelUpload(ctx context.Context, actor drive.Actor, sessionID, rawURI string) error {
 	const op = "files.CancelUpload"
 	u, err := parseURI(rawURI)
 	if err != nil {
 		return errs.E(op, err)
 	}
-	n, err := s.resolve(ctx, s.db, actor, u)
-	if err != nil {
-		return errs.E(op, err)
+	if actor.IsAnonymous() {
+		return errs.E(op, ErrLoginRequired)
 	}
 	sess, err := s.db.UploadSessionByID(ctx, sessionID)
 	if errs.Is(errs.NotExist, err) {
@@ -420,10 +417,19 @@ func (s *Service) CancelUpload(ctx context.Context, actor drive.Actor, sessionID
 	} else if err != nil {
 		return errs.E(op, err)
 	}
-	if sess.OwnerID != actor.User.ID || sess.FileID != n.File.ID {
+	if sess.OwnerID != actor.User.ID || !s.namesSessionFile(ctx, actor, u, sess) {
 		return errs.E(op, errs.NotExist, "upload session not found")
 	}
 	return s.discardUpload(ctx, sess)
+}
+
+// namesSessionFile reports whether u names the file of sess.
+func (s *Service) namesSessionFile(ctx context.Context, actor drive.Actor, u drive.URI, sess *store.UploadSession) bool {
+	if created, err := drive.ParseURI(sess.URI); err == nil && u.FS == drive.FSMy && slices.Equal(u.Path, created.Path) {
+		return true
+	}
+	n, err := s.resolve(ctx, s.db, actor, u)
+	return err == nil && n.File.ID == sess.FileID
 }
 
 // discardUpload removes a session and everything it reserved.
@@ -468,7 +474,18 @@ func (s *Service) discardUpload(ctx context.Context, sess *store.UploadSession) 
 				return tx.DeleteFiles(ctx, []int{f.ID})
 			}
 		}
-		return tx.DeleteMetadata(ctx, sess.FileID, drive.MetaUploadSessionID)
+		// The marker may name a newer upload that started after this one
+		// expired; that one keeps it.
+		metas, err := tx.MetadataOf(ctx, []int{sess.FileID})
+		if err != nil {
+			return err
+		}
+		for _, m := range metas {
+			if m.Name == drive.MetaUploadSessionID && m.Value == sess.ID {
+				return tx.DeleteMetadata(ctx, sess.FileID, drive.MetaUploadSessionID)
+			}
+		}
+		return nil
 	})
 }
 

@@ -27,6 +27,9 @@ func (s *Service) SetCurrentVersion(ctx context.Context, actor drive.Actor, rawU
 		if e.ID == f.PrimaryEntity {
 			return nil
 		}
+		if err := s.checkVersionLocks(ctx, tx, actor, n); err != nil {
+			return err
+		}
 		if err := tx.SetFileContent(ctx, f.ID, e.Size, e.ID, s.now()); err != nil {
 			return err
 		}
@@ -81,6 +84,9 @@ func (s *Service) DeleteVersion(ctx context.Context, actor drive.Actor, rawURI, 
 				return err
 			}
 		}
+		if err := s.checkVersionLocks(ctx, tx, actor, n); err != nil {
+			return err
+		}
 		if err := s.unlink(ctx, tx, f.ID, e); err != nil {
 			return err
 		}
@@ -95,6 +101,17 @@ func (s *Service) DeleteVersion(ctx context.Context, actor drive.Actor, rawURI, 
 	return nil
 }
 
+// checkVersionLocks refuses a version change of n while a lock is held on
+// it. Deleting the placeholder of the upload in flight is not checked: it
+// is how that upload is cancelled.
+func (s *Service) checkVersionLocks(ctx context.Context, tx *store.Tx, actor drive.Actor, n *Node) error {
+	path, err := lockPath(ctx, tx, n)
+	if err != nil {
+		return err
+	}
+	return s.checkLocks(ctx, tx, actor.User.ID, itemTarget(path))
+}
+
 // versionTarget resolves the file of a version request and the version
 // entity named by version among the file's entities, which it also returns.
 // Only the owner may manage versions, and only of files.
@@ -103,6 +120,9 @@ func (s *Service) versionTarget(ctx context.Context, tx *store.Tx, actor drive.A
 	const op = "files.versionTarget"
 	u, err := parseURI(rawURI)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := lockTree(ctx, tx, actor); err != nil {
 		return nil, nil, nil, err
 	}
 	n, err := s.resolve(ctx, tx, actor, u)

@@ -55,17 +55,25 @@ var uploadByID = define("UploadSession", `SELECT `+uploadColumns+` FROM upload_s
 // UploadSessionByID returns session id, or errs.NotExist.
 func (r *runner) UploadSessionByID(ctx context.Context, id string) (*UploadSession, error) {
 	const op = "store.UploadSession"
+	s, err := scanUpload(r.row(ctx, uploadByID, id))
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	return s, nil
+}
+
+func scanUpload(sc scanner) (*UploadSession, error) {
 	var (
 		s    UploadSession
 		meta string
 	)
-	err := r.row(ctx, uploadByID, id).Scan(&s.ID, &s.OwnerID, &s.FileID, &s.EntityID, &s.PolicyID, &s.URI,
+	err := sc.Scan(&s.ID, &s.OwnerID, &s.FileID, &s.EntityID, &s.PolicyID, &s.URI,
 		&s.Size, &s.ChunkSize, &s.UploadID, &s.CallbackSecret, &s.LastModified, &s.MimeType, &meta, &s.ExpiresAt, &s.CreatedAt)
 	if err != nil {
-		return nil, classify(op, err)
+		return nil, err
 	}
 	if err := decodeDoc(meta, &s.Metadata); err != nil {
-		return nil, errs.E(op, errs.Internal, err)
+		return nil, errs.E("store.scanUpload", errs.Internal, err)
 	}
 	s.ExpiresAt, s.CreatedAt = s.ExpiresAt.UTC(), s.CreatedAt.UTC()
 	return &s, nil
@@ -99,6 +107,28 @@ func (r *runner) ExpiredUploadSessions(ctx context.Context, t time.Time, limit i
 			return nil, classify(op, err)
 		}
 		out = append(out, id)
+	}
+	return out, classify(op, rows.Err())
+}
+
+var liveUploads = define("LiveUploadSessions", `SELECT `+uploadColumns+` FROM upload_sessions
+ WHERE owner_id = ? AND expires_at > ? ORDER BY expires_at, id`)
+
+// LiveUploadSessions returns owner's sessions that have not expired at t.
+func (r *runner) LiveUploadSessions(ctx context.Context, owner int, t time.Time) ([]*UploadSession, error) {
+	const op = "store.LiveUploadSessions"
+	rows, err := r.rows(ctx, liveUploads, owner, t.UTC())
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	defer rows.Close()
+	var out []*UploadSession
+	for rows.Next() {
+		s, err := scanUpload(rows)
+		if err != nil {
+			return nil, classify(op, err)
+		}
+		out = append(out, s)
 	}
 	return out, classify(op, rows.Err())
 }

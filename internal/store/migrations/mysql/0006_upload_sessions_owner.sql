@@ -1,0 +1,4 @@
+-- Upload sessions lock their target (30-files §2.6): every change of a
+-- user's tree reads that user's live sessions. One statement, so MySQL
+-- (which cannot roll back DDL) has either all of it or none.
+CREATE INDEX upload_sessions_owner ON upload_sessions (owner_id, expires_at);
