@@ -219,11 +219,13 @@ func (s *Service) stateHash(u *drive.User) string {
 }
 
 // Refresh exchanges a refresh token for a new pair of the same family. The
-// presented token is consumed.
+// presented token is consumed; it works again only within the site's
+// refresh_token_reuse_window of its first use.
 func (s *Service) Refresh(ctx context.Context, refreshToken string) (auth.Pair, error) {
 	const op = "account.Refresh"
 	pair, err := s.tokens.Refresh(ctx, refreshToken,
 		s.settings.Seconds("access_token_ttl"), s.settings.Seconds("refresh_token_ttl"),
+		s.settings.Seconds("refresh_token_reuse_window"),
 		func(sub string) (string, error) {
 			id, err := s.ids.Decode(sub, hashid.User)
 			if err != nil {

@@ -59,4 +59,6 @@ func authError(r *http.Request) error {
 	return err
 }
 
-func isWrongTokenType(err error) bool { return errors.Is(err, auth.ErrWrongTokenType) }
+func isWrongTokenType(err error) bool {
+	return errors.Is(err, auth.ErrNotAccessToken) || errors.Is(err, auth.ErrNotRefreshToken)
+}

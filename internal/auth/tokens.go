@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,9 +16,12 @@ import (
 	"github.com/stratus-drive/stratus/internal/kv"
 )
 
-// ErrWrongTokenType means a valid token was used where the other type is
-// required, e.g. a refresh token as an access token.
-var ErrWrongTokenType = errs.NewSentinel(errs.Unauthenticated, "wrong token type")
+// A valid token used where the other type is required: a refresh token as
+// an access token, or an access token at the refresh endpoint.
+var (
+	ErrNotAccessToken  = errs.NewSentinel(errs.Unauthenticated, "not an access token")
+	ErrNotRefreshToken = errs.NewSentinel(errs.Unauthenticated, "not a refresh token")
+)
 
 // KV key prefixes. jwt_revoke_ is the reference's name, kept so that a
 // revocation list shared with it means the same thing.
@@ -109,7 +113,7 @@ func (t *Tokens) issue(now time.Time, userHash, stateHash string, accessTTL, ref
 }
 
 // ParseAccess validates an access token and returns its claims. A valid
-// refresh token fails with ErrWrongTokenType; anything else that fails
+// refresh token fails with ErrNotAccessToken; anything else that fails
 // matches ErrInvalidCredential (see ParseJWT).
 func (t *Tokens) ParseAccess(token string) (Claims, error) {
 	const op = "auth.Tokens.ParseAccess"
@@ -118,7 +122,7 @@ func (t *Tokens) ParseAccess(token string) (Claims, error) {
 		return Claims{}, errs.E(op, err)
 	}
 	if c.TokenType != TypeAccess {
-		return Claims{}, errs.E(op, ErrWrongTokenType)
+		return Claims{}, errs.E(op, ErrNotAccessToken)
 	}
 	return c, nil
 }
@@ -130,10 +134,13 @@ func (t *Tokens) ParseAccess(token string) (Claims, error) {
 // is gone or not active; its errors are returned wrapped, keeping their kind.
 //
 // Beyond the reference, the presented token is consumed: it is recorded as
-// used until it would have expired, and presenting it again revokes the
-// family and fails. The legitimate holder then has to sign in again, but so
-// does a thief holding a copy, whichever of them refreshed first.
-func (t *Tokens) Refresh(ctx context.Context, refreshToken string, accessTTL, refreshTTL time.Duration,
+// used, with the time of its first use, until it would have expired.
+// Presenting it again within reuseWindow of that first use (two tabs
+// refreshing at once, a retry after a lost response) gets another pair of
+// the same family. Later, it is taken as theft: the family is revoked and
+// the call fails, so the legitimate holder has to sign in again, but so does
+// a thief holding a copy, whichever of them refreshed first.
+func (t *Tokens) Refresh(ctx context.Context, refreshToken string, accessTTL, refreshTTL, reuseWindow time.Duration,
 	stateHashFor func(sub string) (string, error)) (Pair, error) {
 	const op = "auth.Tokens.Refresh"
 	now := t.now()
@@ -142,7 +149,7 @@ func (t *Tokens) Refresh(ctx context.Context, refreshToken string, accessTTL, re
 		return Pair{}, errs.E(op, err)
 	}
 	if c.TokenType != TypeRefresh {
-		return Pair{}, errs.E(op, ErrWrongTokenType)
+		return Pair{}, errs.E(op, ErrNotRefreshToken)
 	}
 	if c.RootTokenID == "" || c.StateHash == "" {
 		return Pair{}, errs.E(op, fmt.Errorf("%w: no family or state", ErrInvalidCredential))
@@ -161,18 +168,26 @@ func (t *Tokens) Refresh(ctx context.Context, refreshToken string, accessTTL, re
 	if subtle.ConstantTimeCompare([]byte(c.StateHash), []byte(want)) != 1 {
 		return Pair{}, errs.E(op, fmt.Errorf("%w: state changed", ErrInvalidCredential))
 	}
-	// SetNX makes the first of two concurrent refreshes win and the second
-	// count as a replay; keying on a digest keeps tokens out of the store.
+	// SetNX records the first use, once, however many refreshes race;
+	// keying on a digest keeps tokens out of the store.
+	key := usedPrefix + tokenDigest(refreshToken)
 	left := time.Unix(c.Expires, 0).Sub(now) + revokeSlack
-	first, err := t.store.SetNX(ctx, usedPrefix+tokenDigest(refreshToken), []byte(c.RootTokenID), left)
+	first, err := t.store.SetNX(ctx, key, []byte(strconv.FormatInt(now.UnixMilli(), 10)), left)
 	if err != nil {
 		return Pair{}, errs.E(op, err)
 	}
 	if !first {
-		if err := t.revokeFamily(ctx, c.RootTokenID, refreshTTL); err != nil {
+		used, _, err := t.store.Get(ctx, key)
+		if err != nil {
 			return Pair{}, errs.E(op, err)
 		}
-		return Pair{}, errs.E(op, fmt.Errorf("%w: refresh token reused; family revoked", ErrInvalidCredential))
+		firstUse, perr := strconv.ParseInt(string(used), 10, 64)
+		if perr != nil || now.Sub(time.UnixMilli(firstUse)) >= reuseWindow {
+			if err := t.revokeFamily(ctx, c.RootTokenID, refreshTTL); err != nil {
+				return Pair{}, errs.E(op, err)
+			}
+			return Pair{}, errs.E(op, fmt.Errorf("%w: refresh token reused; family revoked", ErrInvalidCredential))
+		}
 	}
 	p, err := t.issue(now, c.Sub, want, accessTTL, refreshTTL, c.RootTokenID, &c)
 	if err != nil {

@@ -17,10 +17,11 @@ import (
 )
 
 const (
-	accessTTL  = time.Hour
-	refreshTTL = 14 * 24 * time.Hour
-	userHash   = "lxfJ"
-	goodState  = "state-1"
+	accessTTL   = time.Hour
+	refreshTTL  = 14 * 24 * time.Hour
+	reuseWindow = time.Minute
+	userHash    = "lxfJ"
+	goodState   = "state-1"
 )
 
 // ttlStore records the ttl of every write, so tests can check how long
@@ -94,7 +95,7 @@ func (f *fixture) issue(t *testing.T) Pair {
 }
 
 func (f *fixture) refresh(token string) (Pair, error) {
-	return f.Refresh(context.Background(), token, accessTTL, refreshTTL, func(sub string) (string, error) {
+	return f.Refresh(context.Background(), token, accessTTL, refreshTTL, reuseWindow, func(sub string) (string, error) {
 		if sub != userHash {
 			return "", ErrInvalidCredential
 		}
@@ -128,8 +129,8 @@ func TestIssue(t *testing.T) {
 	if id, err := uuid.Parse(rc.RootTokenID); err != nil || id.Version() != 4 {
 		t.Errorf("root_token_id %q is not a UUID v4", rc.RootTokenID)
 	}
-	if _, err := f.ParseAccess(p.RefreshToken); !errors.Is(err, ErrWrongTokenType) || !errs.Is(errs.Unauthenticated, err) {
-		t.Errorf("ParseAccess(refresh token) = %v, want ErrWrongTokenType", err)
+	if _, err := f.ParseAccess(p.RefreshToken); !errors.Is(err, ErrNotAccessToken) || !errs.Is(errs.Unauthenticated, err) {
+		t.Errorf("ParseAccess(refresh token) = %v, want ErrNotAccessToken", err)
 	}
 
 	kept, err := f.Issue(userHash, goodState, accessTTL, refreshTTL, "family")
@@ -194,13 +195,14 @@ func TestRefreshRotation(t *testing.T) {
 		t.Fatal("respelt replay succeeded")
 	}
 
-	f.now = f.now.Add(time.Minute)
+	f.now = f.now.Add(reuseWindow + time.Second)
 	p3, err := f.refresh(p2.RefreshToken)
 	if err != nil {
 		t.Fatalf("second refresh in chain: %v", err)
 	}
 
-	// p1 again: a replay. It fails and takes the live token p3 down with it.
+	// p1 again, after the reuse window: a replay. It fails and takes the
+	// live token p3 down with it.
 	if _, err := f.refresh(p1.RefreshToken); !errors.Is(err, ErrInvalidCredential) {
 		t.Fatalf("replayed refresh token: %v, want ErrInvalidCredential", err)
 	}
@@ -241,24 +243,50 @@ func TestRefreshSameSecond(t *testing.T) {
 	}
 }
 
-func TestRefreshConcurrentReplay(t *testing.T) {
+// TestRefreshReuseWindow: refreshes of one token racing each other (two
+// tabs, a retry) all get a pair of the family; the same token presented
+// after the window revokes the family, the pairs handed out meanwhile too.
+func TestRefreshReuseWindow(t *testing.T) {
 	f := newFixture(t)
 	p := f.issue(t)
+	root := func(token string) string {
+		c, err := ParseJWT(testKey, token, f.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.RootTokenID
+	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	wins := 0
+	var pairs []Pair
 	for range 8 {
 		wg.Go(func() {
-			if _, err := f.refresh(p.RefreshToken); err == nil {
+			if next, err := f.refresh(p.RefreshToken); err == nil {
 				mu.Lock()
-				wins++
+				pairs = append(pairs, next)
 				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
-	if wins != 1 {
-		t.Errorf("%d concurrent refreshes of one token succeeded, want 1", wins)
+	if len(pairs) != 8 {
+		t.Fatalf("%d of 8 concurrent refreshes succeeded", len(pairs))
+	}
+	for _, q := range pairs {
+		if root(q.RefreshToken) != root(p.RefreshToken) {
+			t.Fatal("a refresh inside the window started another family")
+		}
+	}
+	f.now = f.now.Add(reuseWindow - time.Millisecond)
+	if _, err := f.refresh(p.RefreshToken); err != nil {
+		t.Fatalf("reuse at the end of the window: %v", err)
+	}
+	f.now = f.now.Add(time.Millisecond)
+	if _, err := f.refresh(p.RefreshToken); !errors.Is(err, ErrInvalidCredential) {
+		t.Fatalf("reuse after the window: %v, want ErrInvalidCredential", err)
+	}
+	if _, err := f.refresh(pairs[0].RefreshToken); !errors.Is(err, ErrInvalidCredential) {
+		t.Errorf("pair from inside the window after the family was revoked: %v", err)
 	}
 }
 
@@ -272,7 +300,7 @@ func TestRefreshRejects(t *testing.T) {
 		sentinel error
 	}{
 		{"access token", func(_ *testing.T, _ *fixture, p Pair) string { return p.AccessToken },
-			nil, errs.Unauthenticated, ErrWrongTokenType},
+			nil, errs.Unauthenticated, ErrNotRefreshToken},
 		{"garbage", func(*testing.T, *fixture, Pair) string { return "x.y.z" },
 			nil, errs.Unauthenticated, ErrInvalidCredential},
 		{"expired", func(_ *testing.T, f *fixture, p Pair) string { f.now = f.now.Add(refreshTTL); return p.RefreshToken },
@@ -306,7 +334,7 @@ func TestRefreshRejects(t *testing.T) {
 			if stateFor == nil {
 				stateFor = func(string) (string, error) { return goodState, nil }
 			}
-			_, err := f.Refresh(context.Background(), tok, accessTTL, refreshTTL, stateFor)
+			_, err := f.Refresh(context.Background(), tok, accessTTL, refreshTTL, reuseWindow, stateFor)
 			if err == nil {
 				t.Fatal("refresh succeeded")
 			}
@@ -325,7 +353,7 @@ func TestRefreshRejects(t *testing.T) {
 func TestRefreshRejectedNotConsumed(t *testing.T) {
 	f := newFixture(t)
 	p := f.issue(t)
-	_, err := f.Refresh(context.Background(), p.RefreshToken, accessTTL, refreshTTL,
+	_, err := f.Refresh(context.Background(), p.RefreshToken, accessTTL, refreshTTL, reuseWindow,
 		func(string) (string, error) { return "", errs.E("db", errs.Unavailable) })
 	if err == nil {
 		t.Fatal("refresh succeeded")

@@ -122,15 +122,21 @@ func TestTokens(t *testing.T) {
 		alice, login := c.NewUser(t, "alice@example.com")
 		alice.OK(t, "GET", "/user/me", nil)
 
-		// Refresh rotates: the new pair works, the old refresh token is spent,
-		// and replaying it revokes the whole family.
-		var pair testenv.Tokens
+		// Refresh rotates: the new pair works. The old refresh token, presented
+		// again inside the reuse window (a second tab, a retry), gets a pair
+		// of the same family, and both pairs keep working.
+		var pair, again testenv.Tokens
 		c.OK(t, "POST", "/session/token/refresh", map[string]string{"refresh_token": login.Token.RefreshToken}).Decode(t, &pair)
 		if pair.AccessToken == "" || pair.RefreshToken == login.Token.RefreshToken {
 			t.Fatalf("refresh returned %+v", pair)
 		}
-		c.ExpectCode(t, 40020, "POST", "/session/token/refresh", map[string]string{"refresh_token": login.Token.RefreshToken})
-		c.ExpectCode(t, 40020, "POST", "/session/token/refresh", map[string]string{"refresh_token": pair.RefreshToken})
+		c.OK(t, "POST", "/session/token/refresh", map[string]string{"refresh_token": login.Token.RefreshToken}).Decode(t, &again)
+		for _, p := range []testenv.Tokens{pair, again} {
+			tab := *c
+			tab.Token = p.AccessToken
+			tab.OK(t, "GET", "/user/me", nil)
+			c.OK(t, "POST", "/session/token/refresh", map[string]string{"refresh_token": p.RefreshToken})
+		}
 
 		// Sign-out revokes the family of a fresh sign-in.
 		_, l2 := c.SignIn(t, "alice@example.com", "correct horse battery")
@@ -140,11 +146,15 @@ func TestTokens(t *testing.T) {
 
 		// An access token is not a refresh token and vice versa.
 		_, l3 := c.SignIn(t, "alice@example.com", "correct horse battery")
-		c.ExpectCode(t, 40020, "POST", "/session/token/refresh", map[string]string{"refresh_token": l3.Token.AccessToken})
+		if e := c.ExpectCode(t, 40020, "POST", "/session/token/refresh", map[string]string{"refresh_token": l3.Token.AccessToken}); e.Msg != "Not a refresh token" {
+			t.Errorf("access token at refresh: msg %q", e.Msg)
+		}
 		wrongType := &testenv.Client{}
 		*wrongType = *c
 		wrongType.Token = l3.Token.RefreshToken
-		wrongType.ExpectCode(t, 40020, "GET", "/user/me", nil)
+		if e := wrongType.ExpectCode(t, 40020, "GET", "/user/me", nil); e.Msg != "Not an access token" {
+			t.Errorf("refresh token as access token: msg %q", e.Msg)
+		}
 
 		// A password change invalidates refresh tokens of that account.
 		alice3 := *c
@@ -153,6 +163,20 @@ func TestTokens(t *testing.T) {
 		c.ExpectCode(t, 40020, "POST", "/session/token/refresh", map[string]string{"refresh_token": l3.Token.RefreshToken})
 		c.ExpectCode(t, 40080, "POST", "/session/token", map[string]string{"email": "alice@example.com", "password": "correct horse battery"})
 		c.SignIn(t, "alice@example.com", "new-password-1")
+	})
+}
+
+// TestRefreshReuseAfterWindow: a refresh token presented again after the
+// reuse window (0 here, so any reuse is late) is theft: it fails and signs
+// the whole family out, the pair its first use got too.
+func TestRefreshReuseAfterWindow(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{Environ: []string{"CR_SETTING_refresh_token_reuse_window=0"}}, func(t *testing.T, env *testenv.Env) {
+		c := env.Client()
+		_, login := c.NewUser(t, "alice@example.com")
+		var pair testenv.Tokens
+		c.OK(t, "POST", "/session/token/refresh", map[string]string{"refresh_token": login.Token.RefreshToken}).Decode(t, &pair)
+		c.ExpectCode(t, 40020, "POST", "/session/token/refresh", map[string]string{"refresh_token": login.Token.RefreshToken})
+		c.ExpectCode(t, 40020, "POST", "/session/token/refresh", map[string]string{"refresh_token": pair.RefreshToken})
 	})
 }
 

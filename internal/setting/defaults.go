@@ -53,6 +53,10 @@ var Defaults = map[string]string{
 	"mail_domain_filter":      "0", // 0 off, 1 allow list, 2 deny list
 	"mail_domain_filter_list": "",  // comma-separated domains
 
+	// Stratus: seconds in which a used refresh token still gets a pair of
+	// its family (two tabs, a retried request); later reuse revokes it.
+	"refresh_token_reuse_window": "60",
+
 	// Captcha.
 	"captcha_type":                  "normal",
 	"captcha_height":                "60",
