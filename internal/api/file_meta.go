@@ -42,6 +42,7 @@ type extendedInfoJSON struct {
 	Entities      []entityJSON         `json:"entities,omitempty"`
 	View          *drive.ExplorerView  `json:"view,omitempty"`
 	DirectLinks   []directLinkInfoJSON `json:"direct_links,omitempty"`
+	Shares        []*shareJSON         `json:"shares,omitempty"`
 }
 
 // directLinkInfoJSON is a DirectLink of extended_info (newer-versions §11).
@@ -98,6 +99,13 @@ func (h *handler) fileInfo(w http.ResponseWriter, r *http.Request) (any, error) 
 			ext.DirectLinks = append(ext.DirectLinks, directLinkInfoJSON{ID: h.IDs.Encode(l.ID, hashid.SourceLink),
 				URL: h.siteBase(r, false) + h.Files.DirectLinkPath(l), Downloaded: l.Downloads,
 				CreatedAt: localTime(l.CreatedAt)})
+		}
+		links, err := h.Shares.FileLinks(r.Context(), wire.Actor(r), d.File)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			ext.Shares = append(ext.Shares, h.shareView(r, l))
 		}
 		out.ExtendedInfo = ext
 	}

@@ -205,3 +205,56 @@ func TestUploadLockProtectsTarget(t *testing.T) {
 		alice.OK(t, "POST", "/file/rename", map[string]any{"uri": "cloudreve://my/Docs", "new_name": "Docs2"})
 	})
 }
+
+// TestShareLinksOfFile: the owner's file info lists the file's links
+// (30-files §1.3 extended_info.shares, unlocked with the password); nobody
+// else sees them. A link whose file is trashed keeps the file's name in
+// "my shares" (40-share §1) and is expired.
+func TestShareLinksOfFile(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		alice, _ := env.Client().NewUser(t, "alice@example.com")
+		upload(t, alice, "cloudreve://my/report.pdf", []byte("pdf"), nil)
+		create(t, alice, "cloudreve://my/Docs", "folder")
+		open, _ := createShare(t, alice, map[string]any{"uri": "cloudreve://my/report.pdf"})
+		private, pw := createShare(t, alice, map[string]any{"uri": "cloudreve://my/report.pdf", "is_private": true})
+		createShare(t, alice, map[string]any{"uri": "cloudreve://my/Docs"})
+
+		var d struct {
+			ExtendedInfo struct {
+				Shares []shareObj `json:"shares"`
+			} `json:"extended_info"`
+		}
+		alice.OK(t, "GET", "/file/info?extended=true&uri="+escape("cloudreve://my/report.pdf"), nil).Decode(t, &d)
+		got := d.ExtendedInfo.Shares
+		if len(got) != 2 || got[0].ID != open || got[1].ID != private || got[1].Password != pw || !got[1].Unlocked ||
+			got[0].Name != "report.pdf" || got[0].Expired {
+			t.Errorf("extended_info.shares = %+v", got)
+		}
+		alice.OK(t, "GET", "/file/info?extended=true&uri="+escape("cloudreve://my/Docs"), nil).Decode(t, &d)
+		if len(d.ExtendedInfo.Shares) != 1 {
+			t.Errorf("folder shares = %+v", d.ExtendedInfo.Shares)
+		}
+		// A visitor reaching the file through the open link sees no links.
+		var v struct {
+			ExtendedInfo map[string]any `json:"extended_info"`
+		}
+		env.Client().OK(t, "GET", "/file/info?extended=true&uri="+escape("cloudreve://"+open+"@share/report.pdf"), nil).Decode(t, &v)
+		if _, ok := v.ExtendedInfo["shares"]; ok || v.ExtendedInfo == nil {
+			t.Errorf("a visitor's extended_info: %v", v.ExtendedInfo)
+		}
+
+		alice.OK(t, "DELETE", "/file", map[string]any{"uris": []string{"cloudreve://my/report.pdf"}})
+		var page struct {
+			Shares []shareObj `json:"shares"`
+		}
+		alice.OK(t, "GET", "/share?page_size=10", nil).Decode(t, &page)
+		for _, s := range page.Shares {
+			if s.ID != open && s.ID != private {
+				continue
+			}
+			if s.Name != "report.pdf" || !s.Expired {
+				t.Errorf("link %s to a trashed file: name %q, expired %v", s.ID, s.Name, s.Expired)
+			}
+		}
+	})
+}

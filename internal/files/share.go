@@ -62,6 +62,24 @@ func (s *Service) shareTarget(ctx context.Context, r reader, sh *drive.Share) (*
 	return target, owner, nil
 }
 
+// ShareSource returns the file sh points at, valid or not, under the name
+// its owner knows it by: a target in the trash keeps its original name (from
+// sys:restore_uri), not the name it has there. errs.NotExist when the file
+// is gone.
+func (s *Service) ShareSource(ctx context.Context, sh *drive.Share) (*drive.File, error) {
+	const op = "files.ShareSource"
+	f, err := s.db.FileByID(ctx, sh.FileID)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	n := &Node{File: f, Name: f.Name}
+	if err := s.loadMetadata(ctx, []*Node{n}); err != nil {
+		return nil, errs.E(op, err)
+	}
+	f.Name = n.Name
+	return f, nil
+}
+
 // resolveShare resolves cloudreve://<share>[:<password>]@share/<path>
 // (40-share §10): the share must be valid, the password right (even for the
 // owner), and a visitor's group must have "download shares".

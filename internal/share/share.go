@@ -338,13 +338,38 @@ func (s *Service) link(ctx context.Context, sh *drive.Share, owner *drive.User, 
 		l.File = target
 	case errs.Is(errs.NotExist, err):
 		l.Expired = true
-		if f, err := s.db.FileByID(ctx, sh.FileID); err == nil {
+		f, err := s.files.ShareSource(ctx, sh)
+		if err == nil {
 			l.File = f
+		} else if !errs.Is(errs.NotExist, err) {
+			return nil, err
 		}
 	default:
 		return nil, err
 	}
 	return l, nil
+}
+
+// FileLinks returns every link to the actor's file f, rendered for the
+// owner (30-files §1.3 extended_info.shares). Anyone else gets none.
+func (s *Service) FileLinks(ctx context.Context, actor drive.Actor, f *drive.File) ([]*Link, error) {
+	const op = "share.FileLinks"
+	if actor.IsAnonymous() || f.OwnerID != actor.User.ID || f.ID == 0 {
+		return nil, nil
+	}
+	rows, err := s.db.SharesOfFile(ctx, f.ID)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	links := make([]*Link, 0, len(rows))
+	for _, sh := range rows {
+		l, err := s.link(ctx, sh, actor.User, true, true)
+		if err != nil {
+			return nil, errs.E(op, err)
+		}
+		links = append(links, l)
+	}
+	return links, nil
 }
 
 // DeleteMany deletes those of the links ids that belong to the actor and

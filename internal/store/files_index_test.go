@@ -48,6 +48,7 @@ func init() {
 		"DirectLinkByID":        {1},
 		"FindDirectLink":        {1, "a.txt", 0},
 		"DirectLinksOfFile":     {1},
+		"SharesOfFile":          {1},
 		"DavAccountByID":        {1},
 		"ListDavAccounts":       {1, 11},
 		"ListDavAccounts/after": {1, 7, 11},

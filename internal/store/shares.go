@@ -229,3 +229,24 @@ func (r *runner) SharedFiles(ctx context.Context, files []int) (map[int]bool, er
 	}
 	return out, nil
 }
+
+var sharesOfFile = define("SharesOfFile", `SELECT `+shareColumns+` FROM shares WHERE file_id = ? ORDER BY id`)
+
+// SharesOfFile returns every share link of file, oldest first.
+func (r *runner) SharesOfFile(ctx context.Context, file int) ([]*drive.Share, error) {
+	const op = "store.SharesOfFile"
+	rows, err := r.rows(ctx, sharesOfFile, file)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	defer rows.Close()
+	var out []*drive.Share
+	for rows.Next() {
+		sh, err := scanShare(rows)
+		if err != nil {
+			return nil, classify(op, err)
+		}
+		out = append(out, sh)
+	}
+	return out, classify(op, rows.Err())
+}
