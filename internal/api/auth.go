@@ -11,6 +11,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 type authErrKey struct{}
@@ -34,6 +35,8 @@ func (h *handler) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			actor = drive.Actor{User: anon}
+		} else if !actor.IsAnonymous() {
+			throttle.Vouch(ctx)
 		}
 		next.ServeHTTP(w, r.WithContext(wire.WithActor(ctx, actor)))
 	})

@@ -28,6 +28,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/storage/all"
 	"github.com/stratus-drive/stratus/internal/store"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // Version is the Stratus release; APIVersion is the Cloudreve API level it
@@ -47,14 +48,16 @@ type Server struct {
 	accounts *account.Service
 	files    *files.Service
 	handler  http.Handler
+	slow     SlowClients
 	cancel   context.CancelFunc
 	jobsDone chan struct{} // closed when the background jobs have stopped
 }
 
 // Options tune a server for tests; the zero value is production behaviour.
 type Options struct {
-	Environ []string // environment for CR_SETTING_* overrides; nil = none
-	Limits  account.Limits
+	Environ     []string // environment for CR_SETTING_* overrides; nil = none
+	Limits      account.Limits
+	SlowClients SlowClients // zero = DefaultSlowClients
 }
 
 // New opens everything the configuration names and builds the services. The
@@ -67,7 +70,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) 
 	if err != nil {
 		return nil, fmt.Errorf("opening database: %w", err)
 	}
-	s := &Server{cfg: cfg, log: log, db: db}
+	s := &Server{cfg: cfg, log: log, db: db, slow: opt.SlowClients}
+	if s.slow == (SlowClients{}) {
+		s.slow = DefaultSlowClients
+	}
 	if err := s.build(ctx, opt); err != nil {
 		s.Close()
 		return nil, err
@@ -107,7 +113,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		Config: s.cfg, Log: s.log}))
 	mux.Handle("GET /s/{id}", api.ShareRedirect())
 	mux.Handle("GET /s/{id}/{password}", api.ShareRedirect())
-	s.handler = mux
+	s.handler = bodyDeadline(s.slow, mux)
 
 	watchCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
@@ -155,18 +161,29 @@ func (s *Server) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.log.Info("stratus listening", "addr", scheme+"://"+ln.Addr().String(), "version", Version, "api", APIVersion)
+	s.FirstStartHint(ctx)
+	return s.Serve(ctx, ln, scheme)
+}
+
+// Serve serves HTTP (scheme "http" or "unix") or HTTPS ("https", with the
+// configured certificate) on ln until ctx is cancelled, like Run. Tests use
+// it to run the real server on a listener of their own.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, scheme string) error {
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 30 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       s.slow.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnContext:       throttle.ConnContext,
 	}
-	s.log.Info("stratus listening", "addr", scheme+"://"+ln.Addr().String(), "version", Version, "api", APIVersion)
-	s.FirstStartHint(ctx)
+	if s.slow.PerAddress >= 0 && s.cfg.System.ProxyHeader == "" && scheme != "unix" {
+		ln = throttle.NewConns(s.slow.PerAddress).Listener(ln)
+	}
 	errc := make(chan error, 1)
 	go func() {
-		if s.cfg.SSL.CertPath != "" {
+		if scheme == "https" {
 			errc <- srv.ServeTLS(ln, s.cfg.SSL.CertPath, s.cfg.SSL.KeyPath)
 		} else {
 			errc <- srv.Serve(ln)

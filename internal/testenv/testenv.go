@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -34,6 +35,9 @@ type Options struct {
 	// Configure, when set, edits the configuration before the server starts
 	// (a proxy header, say).
 	Configure func(*config.Config)
+	// SlowClients bound slow bodies and idle or anonymous connections; zero
+	// = production defaults. Serve uses the per-address cap.
+	SlowClients server.SlowClients
 }
 
 // Env is a running server.
@@ -68,7 +72,8 @@ func Start(t testing.TB, opt Options) *Env {
 	if os.Getenv("STRATUS_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	srv, err := server.New(context.Background(), cfg, log, server.Options{Environ: opt.Environ, Limits: opt.Limits})
+	srv, err := server.New(context.Background(), cfg, log, server.Options{Environ: opt.Environ, Limits: opt.Limits,
+		SlowClients: opt.SlowClients})
 	if err != nil {
 		if opt.Redis {
 			services.Unavailable(t, services.Redis, err)
@@ -81,6 +86,27 @@ func Start(t testing.TB, opt Options) *Env {
 		srv.Close()
 	})
 	return &Env{URL: hs.URL, Config: cfg, Server: srv, Database: cfg.Database, http: hs}
+}
+
+// Serve runs the server's own HTTP server (its timeouts, body deadlines and
+// connection caps, which the httptest server behind URL lacks) on a fresh
+// loopback listener until the test ends, and returns its address.
+func (e *Env) Serve(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Server.Serve(ctx, ln, "http") }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return ln.Addr().String()
 }
 
 // EachDialect runs fn once per database, each with a fresh server.
