@@ -164,4 +164,3 @@ func TestIdleConnectionClosed(t *testing.T) {
 		t.Fatal("an idle connection stayed open")
 	}
 }
-
