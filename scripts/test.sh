@@ -11,5 +11,7 @@ if [ -n "$unformatted" ]; then
   echo "gofmt needed:"; echo "$unformatted"; exit 1
 fi
 go vet ./...
+# The web app: unit tests, the committed bundle is a fresh build, size budget.
+scripts/web-check.sh
 CGO_ENABLED=0 go build -o /dev/null ./cmd/stratus
 go test -count=1 -timeout 20m "$@" ./...

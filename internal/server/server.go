@@ -29,6 +29,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/storage/all"
 	"github.com/stratus-drive/stratus/internal/store"
 	"github.com/stratus-drive/stratus/internal/throttle"
+	"github.com/stratus-drive/stratus/internal/web"
 )
 
 // Version is the Stratus release; APIVersion is the Cloudreve API level it
@@ -113,6 +114,9 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		Config: s.cfg, Log: s.log}))
 	mux.Handle("GET /s/{id}", api.ShareRedirect())
 	mux.Handle("GET /s/{id}/{password}", api.ShareRedirect())
+	// Everything else is the web app (it answers 404 itself for the
+	// namespaces above, so a typo under /api never gets an HTML page).
+	mux.Handle("/", web.Handler())
 	s.handler = bodyDeadline(s.slow, mux)
 
 	watchCtx, cancel := context.WithCancel(context.Background())

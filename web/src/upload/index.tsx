@@ -1,0 +1,48 @@
+// The app's one upload queue, its conflict prompt, and the bus that tells
+// an open folder its content changed.
+import { client } from '../api';
+import { showDialog } from '../components/Dialog';
+import { t } from '../i18n';
+import { store } from '../lib/store';
+import { refreshCapacity } from '../state';
+import { UploadQueue, type ConflictChoice } from './queue';
+import { xhrTransport } from './transport';
+
+/** The URI of the last folder whose content changed, with a counter so that repeats fire. */
+export const folderChanged = store<{ uri: string; n: number }>({ uri: '', n: 0 });
+export const changed = (uri: string) => folderChanged.set((c) => ({ uri, n: c.n + 1 }));
+
+let capTimer: ReturnType<typeof setTimeout> | undefined;
+
+export const queue = new UploadQueue({
+  transport: xhrTransport(client),
+  storage: localStorage,
+  onConflict: (task) =>
+    showDialog<{ choice: ConflictChoice; all: boolean }>(t('upload.conflictTitle'), (close) => {
+      let all = false;
+      const pick = (choice: ConflictChoice) => close({ choice, all });
+      return (
+        <div>
+          <h2>{t('upload.conflictTitle')}</h2>
+          <p>{t('upload.conflictBody', { name: task.name })}</p>
+          <label class="check">
+            <input type="checkbox" onChange={(e) => (all = (e.target as HTMLInputElement).checked)} /> {t('upload.applyAll')}
+          </label>
+          <div class="actions">
+            <button class="btn" onClick={() => pick('skip')}>{t('upload.skip')}</button>
+            <button class="btn" onClick={() => pick('rename')}>{t('upload.rename')}</button>
+            <button class="btn primary" autofocus onClick={() => pick('overwrite')}>{t('upload.overwrite')}</button>
+          </div>
+        </div>
+      );
+    }).then((r) => {
+      const choice = r?.choice ?? 'skip';
+      if (r?.all) queue.applyToAll(choice);
+      return choice;
+    }),
+  onFinished: (task) => {
+    changed(task.folder);
+    clearTimeout(capTimer);
+    capTimer = setTimeout(refreshCapacity, 1000);
+  },
+});
