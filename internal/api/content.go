@@ -12,6 +12,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/api/wire"
 	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/files"
+	"github.com/stratus-drive/stratus/internal/httprange"
 )
 
 type urlRequest struct {
@@ -132,9 +133,9 @@ func (h *handler) entityContent(w http.ResponseWriter, r *http.Request) error {
 		w = newThrottledWriter(w, speed, time.Now, time.Sleep)
 	}
 	if c.File != nil {
-		http.ServeContent(w, r, "", c.ModTime, c.File)
+		httprange.ServeContent(w, r, "", c.ModTime, c.File)
 	} else {
-		http.ServeContent(w, r, "", c.ModTime, c.Reader)
+		httprange.ServeContent(w, r, "", c.ModTime, c.Reader)
 	}
 	return nil
 }

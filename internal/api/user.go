@@ -10,6 +10,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/hashid"
+	"github.com/stratus-drive/stratus/internal/httprange"
 )
 
 type signUpRequest struct {
@@ -102,7 +103,7 @@ func (h *handler) avatar(w http.ResponseWriter, r *http.Request) error {
 		defer f.Close()
 		w.Header().Set("Content-Type", "image/png")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		http.ServeContent(w, r, "", av.ModTime, f)
+		httprange.ServeContent(w, r, "", av.ModTime, f)
 	default:
 		w.WriteHeader(http.StatusNotFound)
 	}

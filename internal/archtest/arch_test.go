@@ -20,7 +20,7 @@ var levels = map[string]int{
 	// can use them.
 	"errs": 0,
 	// L0 vocabulary.
-	"drive": 1, "config": 1, "hashid": 1, "testenv/services": 1,
+	"drive": 1, "config": 1, "hashid": 1, "testenv/services": 1, "httprange": 1,
 	// L1 adapters.
 	"store": 2, "storage": 2, "kv": 2, "node": 2, "downloader": 2, "archive": 2, "mail": 2, "safedial": 2,
 	// L2 building blocks with rules but no other services.
