@@ -13,10 +13,13 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/account"
 	"github.com/stratus-drive/stratus/internal/api/wire"
+	"github.com/stratus-drive/stratus/internal/archiver"
 	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/config"
+	"github.com/stratus-drive/stratus/internal/directlink"
 	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/hashid"
+	"github.com/stratus-drive/stratus/internal/media"
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/share"
 	"github.com/stratus-drive/stratus/internal/throttle"
@@ -27,15 +30,17 @@ const Prefix = "/api/v4"
 
 // Deps are what the handlers call.
 type Deps struct {
-	Accounts *account.Service
-	Files    *files.Service
-	Archives *files.Archives
-	Shares   *share.Service
-	Settings *setting.Service
-	IDs      *hashid.Codec
-	Version  string
-	Config   config.Config
-	Log      *slog.Logger
+	Accounts    *account.Service
+	Files       *files.Service
+	Media       *media.Service
+	Archives    *archiver.Service
+	DirectLinks *directlink.Service
+	Shares      *share.Service
+	Settings    *setting.Service
+	IDs         *hashid.Codec
+	Version     string
+	Config      config.Config
+	Log         *slog.Logger
 }
 
 type handler struct {

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/stratus-drive/stratus/internal/api/wire"
-	"github.com/stratus-drive/stratus/internal/files"
+	"github.com/stratus-drive/stratus/internal/archiver"
 )
 
 type archiveItemJSON struct {
@@ -22,7 +22,7 @@ type archiveListJSON struct {
 // listArchive serves GET /file/archive: the entries of a zip file.
 func (h *handler) listArchive(w http.ResponseWriter, r *http.Request) (any, error) {
 	q := r.URL.Query()
-	items, err := h.Files.ListArchive(r.Context(), wire.Actor(r), files.ArchiveListRequest{
+	items, err := h.Archives.List(r.Context(), wire.Actor(r), archiver.ListRequest{
 		URI: q.Get("uri"), Entity: q.Get("entity"), Encoding: q.Get("text_encoding"),
 	})
 	if err != nil {

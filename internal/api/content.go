@@ -71,7 +71,7 @@ type thumbJSON struct {
 }
 
 func (h *handler) thumbnail(w http.ResponseWriter, r *http.Request) (any, error) {
-	u, expires, err := h.Files.Thumbnail(r.Context(), wire.Actor(r), r.URL.Query().Get("uri"))
+	u, expires, err := h.Media.Thumbnail(r.Context(), wire.Actor(r), r.URL.Query().Get("uri"))
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/stratus-drive/stratus/internal/api/wire"
-	"github.com/stratus-drive/stratus/internal/files"
+	"github.com/stratus-drive/stratus/internal/directlink"
 )
 
 type directLinkJSON struct {
@@ -24,7 +24,7 @@ func (h *handler) createDirectLinks(w http.ResponseWriter, r *http.Request) (any
 	if err := wire.Decode(r, &req); err != nil {
 		return nil, err
 	}
-	items, err := h.Files.CreateDirectLinks(r.Context(), wire.Actor(r), req.URIs)
+	items, err := h.DirectLinks.Create(r.Context(), wire.Actor(r), req.URIs)
 	out := make([]directLinkJSON, len(items))
 	base := h.siteBase(r, false)
 	for i, it := range items {
@@ -44,7 +44,7 @@ func (h *handler) createDirectLinks(w http.ResponseWriter, r *http.Request) (any
 
 // deleteDirectLink is DELETE /file/source/{id}.
 func (h *handler) deleteDirectLink(w http.ResponseWriter, r *http.Request) (any, error) {
-	return nil, h.Files.DeleteDirectLink(r.Context(), wire.Actor(r), r.PathValue("id"))
+	return nil, h.DirectLinks.Delete(r.Context(), wire.Actor(r), r.PathValue("id"))
 }
 
 // DirectLinks serves GET /f/{id}/{name} and /f/d/{id}/{name} (30-files
@@ -53,8 +53,8 @@ func (h *handler) deleteDirectLink(w http.ResponseWriter, r *http.Request) (any,
 func DirectLinks(d Deps) http.Handler {
 	h := &handler{Deps: d, wire: wire.Options{Debug: d.Config.System.Debug, Log: d.Log}, mux: http.NewServeMux()}
 	for _, m := range []string{"GET", "HEAD", "OPTIONS"} {
-		h.mux.Handle(m+" "+files.DirectLinkPathPrefix+"{id}/{name}", h.followDirectLink(false))
-		h.mux.Handle(m+" "+files.DirectLinkPathPrefix+"d/{id}/{name}", h.followDirectLink(true))
+		h.mux.Handle(m+" "+directlink.PathPrefix+"{id}/{name}", h.followDirectLink(false))
+		h.mux.Handle(m+" "+directlink.PathPrefix+"d/{id}/{name}", h.followDirectLink(true))
 	}
 	var root http.Handler = contentCORS(h.mux)
 	root = h.logRequests(root)
@@ -64,7 +64,7 @@ func DirectLinks(d Deps) http.Handler {
 
 func (h *handler) followDirectLink(download bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, expires, err := h.Files.FollowDirectLink(r.Context(), r.PathValue("id"), r.PathValue("name"), download)
+		u, expires, err := h.DirectLinks.Follow(r.Context(), r.PathValue("id"), r.PathValue("name"), download)
 		if err != nil {
 			resp := wire.ErrorResponse(err, wire.CorrelationID(r.Context()), h.wire.Debug)
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -97,7 +97,7 @@ func (h *handler) fileInfo(w http.ResponseWriter, r *http.Request) (any, error) 
 		}
 		for _, l := range x.DirectLinks {
 			ext.DirectLinks = append(ext.DirectLinks, directLinkInfoJSON{ID: h.IDs.Encode(l.ID, hashid.SourceLink),
-				URL: h.siteBase(r, false) + h.Files.DirectLinkPath(l), Downloaded: l.Downloads,
+				URL: h.siteBase(r, false) + h.DirectLinks.Path(l), Downloaded: l.Downloads,
 				CreatedAt: localTime(l.CreatedAt)})
 		}
 		links, err := h.Shares.FileLinks(r.Context(), wire.Actor(r), d.File)

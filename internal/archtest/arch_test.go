@@ -28,7 +28,7 @@ var levels = map[string]int{
 	// L3 core services: accounts and the virtual filesystem.
 	"account": 4, "files": 4,
 	// L4 services over files.
-	"upload": 5, "share": 5, "task": 5, "media": 5,
+	"upload": 5, "share": 5, "task": 5, "media": 5, "archiver": 5, "directlink": 5,
 	// L5 edges.
 	"api": 6, "webdav": 6, "web": 6,
 	// L6 composition root.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/stratus-drive/stratus/internal/auth"
@@ -190,3 +191,26 @@ type emptyReader struct{}
 
 func (emptyReader) Read([]byte) (int, error)       { return 0, io.EOF }
 func (emptyReader) Seek(int64, int) (int64, error) { return 0, nil }
+
+// openPrimary opens the current content of f.
+func (s *Service) openPrimary(ctx context.Context, f *drive.File) (io.ReadCloser, int64, error) {
+	if f.PrimaryEntity == 0 {
+		return io.NopCloser(strings.NewReader("")), 0, nil
+	}
+	e, err := s.db.EntityByID(ctx, f.PrimaryEntity)
+	if err != nil {
+		return nil, 0, err
+	}
+	if e.ReferenceCount <= 0 || e.UploadSessionID != "" {
+		return nil, 0, ErrEntityNotExist
+	}
+	pd, err := s.driverFor(ctx, e.PolicyID)
+	if err != nil {
+		return nil, 0, err
+	}
+	rc, err := pd.driver.Open(ctx, e.Source, 0, -1)
+	if err != nil {
+		return nil, 0, err
+	}
+	return rc, e.Size, nil
+}

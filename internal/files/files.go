@@ -50,9 +50,6 @@ type Service struct {
 	drivers  *drivers
 	log      *slog.Logger
 	now      func() time.Time
-	// thumbSlots bounds the thumbnails decoded at once (each may hold a
-	// decoded image of up to maxThumbPixels).
-	thumbSlots chan struct{}
 	// lockSources report the held locks every mutation respects.
 	lockSources []LockSource
 }
@@ -62,8 +59,7 @@ type Service struct {
 func New(db *store.DB, settings *setting.Service, ids *hashid.Codec, registry *storage.Registry,
 	env storage.Env, log *slog.Logger) *Service {
 	s := &Service{db: db, settings: settings, ids: ids, log: log, now: time.Now,
-		drivers:    &drivers{registry: registry, env: env, byPolicy: map[int]policyDriver{}},
-		thumbSlots: make(chan struct{}, thumbConcurrency)}
+		drivers: &drivers{registry: registry, env: env, byPolicy: map[int]policyDriver{}}}
 	s.AddLockSource(s.uploadLocks)
 	return s
 }

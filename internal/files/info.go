@@ -169,7 +169,7 @@ func (s *Service) extendedInfo(ctx context.Context, n *Node) (*ExtendedInfo, err
 // files and folders (shortcuts count but are not entered) and adding up the
 // entities the files link.
 func (s *Service) folderSummary(ctx context.Context, actor drive.Actor, f *drive.File) (*FolderSummary, error) {
-	limit := s.walkLimit(actor)
+	limit := WalkLimit(actor)
 	sum := &FolderSummary{Completed: true, CalculatedAt: s.now()}
 	var files []int
 	walked := 0

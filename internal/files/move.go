@@ -135,7 +135,7 @@ func ancestorsOf(ctx context.Context, tx *store.Tx, f *drive.File) (map[int]bool
 // links the same entities, raising their reference counts, and the owner is
 // charged their full size. Blobs still uploading are not copied.
 func (s *Service) copyTree(ctx context.Context, tx *store.Tx, actor drive.Actor, src, dst *drive.File) error {
-	tree, err := walk(ctx, tx, src, s.walkLimit(actor))
+	tree, err := walk(ctx, tx, src, WalkLimit(actor))
 	if err != nil {
 		return err
 	}

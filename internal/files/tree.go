@@ -157,13 +157,6 @@ func walk(ctx context.Context, tx childLister, f *drive.File, limit int) ([]*dri
 	return all, nil
 }
 
-func (s *Service) walkLimit(actor drive.Actor) int {
-	if g := actor.Group(); g != nil {
-		return g.Settings.MaxWalkedFiles
-	}
-	return 0
-}
-
 // purge deletes f and its subtree permanently in tx: every link to a blob is
 // dropped, reference counts fall, owners are credited the bytes at once, and
 // blobs nobody links any more are left for the recycler.
@@ -174,7 +167,7 @@ func (s *Service) purge(ctx context.Context, tx *store.Tx, actor drive.Actor, f 
 // purgeTree is purge; with unlinkOnly, blobs this delete orphans are marked
 // so that the recycler forgets them but keeps the stored objects.
 func (s *Service) purgeTree(ctx context.Context, tx *store.Tx, actor drive.Actor, f *drive.File, unlinkOnly bool) error {
-	tree, err := walk(ctx, tx, f, s.walkLimit(actor))
+	tree, err := walk(ctx, tx, f, WalkLimit(actor))
 	if err != nil {
 		return err
 	}

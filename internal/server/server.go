@@ -17,17 +17,21 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/account"
 	"github.com/stratus-drive/stratus/internal/api"
+	"github.com/stratus-drive/stratus/internal/archiver"
 	"github.com/stratus-drive/stratus/internal/config"
+	"github.com/stratus-drive/stratus/internal/directlink"
 	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/kv"
 	"github.com/stratus-drive/stratus/internal/kv/memory"
 	kvredis "github.com/stratus-drive/stratus/internal/kv/redis"
+	"github.com/stratus-drive/stratus/internal/media"
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/share"
 	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/storage/all"
 	"github.com/stratus-drive/stratus/internal/store"
+	"github.com/stratus-drive/stratus/internal/task"
 	"github.com/stratus-drive/stratus/internal/throttle"
 	"github.com/stratus-drive/stratus/internal/web"
 )
@@ -102,15 +106,19 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	})
 	fileService := files.New(s.db, s.settings, ids, all.Registry(), storage.Env{DataDir: s.cfg.System.DataDir}, s.log)
 	s.files = fileService
+	directLinks := directlink.New(s.db, fileService, ids)
 	apiHandler := api.New(api.Deps{
-		Accounts: s.accounts, Files: fileService, Archives: files.NewArchives(fileService, s.kv),
-		Shares:   share.New(s.db, fileService, ids),
-		Settings: s.settings, IDs: ids,
+		Accounts: s.accounts, Files: fileService,
+		Media:       media.New(s.db, fileService, s.settings, s.log),
+		Archives:    archiver.New(s.db, fileService, s.kv, s.settings, ids, s.log),
+		DirectLinks: directLinks,
+		Shares:      share.New(s.db, fileService, ids),
+		Settings:    s.settings, IDs: ids,
 		Version: APIVersion, Config: s.cfg, Log: s.log,
 	})
 	mux := http.NewServeMux()
 	mux.Handle(api.Prefix+"/", apiHandler)
-	mux.Handle(files.DirectLinkPathPrefix, api.DirectLinks(api.Deps{Files: fileService, Settings: s.settings,
+	mux.Handle(directlink.PathPrefix, api.DirectLinks(api.Deps{DirectLinks: directLinks, Settings: s.settings,
 		Config: s.cfg, Log: s.log}))
 	mux.Handle("GET /s/{id}", api.ShareRedirect())
 	mux.Handle("GET /s/{id}/{password}", api.ShareRedirect())
@@ -125,7 +133,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	s.jobsDone = make(chan struct{})
 	go func() {
 		defer close(s.jobsDone)
-		fileService.RunJobs(watchCtx)
+		task.NewScheduler(fileService, s.settings, s.log).Run(watchCtx)
 	}()
 	return nil
 }

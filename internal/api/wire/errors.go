@@ -4,8 +4,10 @@ import (
 	"errors"
 
 	"github.com/stratus-drive/stratus/internal/account"
+	"github.com/stratus-drive/stratus/internal/archiver"
 	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/captcha"
+	"github.com/stratus-drive/stratus/internal/directlink"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/share"
@@ -70,13 +72,13 @@ var sentinels = []sentinelCode{
 	{files.ErrLockConflict, CodeLockConflict, "Lock conflict"},
 	{files.ErrUnlockFailed, CodeParamErr, "Failed to unlock file"},
 	{files.ErrIO, CodeIOFailed, "I/O operation failed"},
-	{files.ErrArchiveUnreadable, CodeUnsupportedArchiveType, "Unsupported archive type"},
-	{files.ErrDirectLinkNotExist, CodeNotFound, "Direct link not found"},
-	{files.ErrSourceBatchLimit, CodeSourceBatchLimit, "Exceeded the batch size for direct links"},
 	{files.ErrShareNotExist, CodeNotFound, "Shared file does not exist"},
 	{files.ErrSharePassword, CodeIncorrectPassword, "Incorrect share password"},
 	{files.ErrShareAnonymous, CodeAnonymousAccessDenied, "Anonymous access denied, please sign in"},
 	{files.ErrShareNotPermitted, CodeNoPermission, "Your group may not open shares"},
+	{archiver.ErrUnreadable, CodeUnsupportedArchiveType, "Unsupported archive type"},
+	{directlink.ErrNotExist, CodeNotFound, "Direct link not found"},
+	{directlink.ErrBatchLimit, CodeSourceBatchLimit, "Exceeded the batch size for direct links"},
 	{share.ErrNotFound, CodeNotFound, "Share link not found"},
 	{share.ErrUserNotFound, CodeUserNotFound, "User not found"},
 }

@@ -1,4 +1,4 @@
-package files
+package archiver
 
 import (
 	"archive/zip"
@@ -25,7 +25,7 @@ func zipWith(t *testing.T, n int) []byte {
 }
 
 func TestZipDeclaredEntries(t *testing.T) {
-	for _, n := range []int{0, 3, 0xFFFF, MaxArchiveEntries + 1} { // the last two need zip64 records
+	for _, n := range []int{0, 3, 0xFFFF, MaxEntries + 1} { // the last two need zip64 records
 		b := zipWith(t, n)
 		got, ok := zipDeclaredEntries(bytes.NewReader(b), int64(len(b)))
 		if !ok || got != uint64(n) {
@@ -38,7 +38,7 @@ func TestZipDeclaredEntries(t *testing.T) {
 }
 
 func TestListZipBounds(t *testing.T) {
-	b := zipWith(t, MaxArchiveEntries+1)
+	b := zipWith(t, MaxEntries+1)
 	if _, err := listZip(bytes.NewReader(b), int64(len(b)), nil); !errs.Is(errs.TooLarge, err) {
 		t.Errorf("too many entries: %v", err)
 	}

@@ -1,4 +1,4 @@
-package files
+package media
 
 import (
 	"bufio"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/store"
 )
 
@@ -34,35 +35,31 @@ var builtinThumbExts = []string{"jpg", "jpeg", "png", "gif"}
 // Thumbnail returns a signed URL of the thumbnail of the file at rawURI,
 // generating and storing it on first use (30-files §7.4, data model §12).
 // Only the built-in generator exists: jpg, jpeg, png and gif.
-func (s *Service) Thumbnail(ctx context.Context, actor drive.Actor, rawURI string) (IssuedURL, time.Time, error) {
-	const op = "files.Thumbnail"
-	u, err := parseURI(rawURI)
+func (s *Service) Thumbnail(ctx context.Context, actor drive.Actor, rawURI string) (files.IssuedURL, time.Time, error) {
+	const op = "media.Thumbnail"
+	n, err := s.fs.Resolve(ctx, actor, rawURI)
 	if err != nil {
-		return IssuedURL{}, time.Time{}, errs.E(op, err)
+		return files.IssuedURL{}, time.Time{}, errs.E(op, err)
 	}
-	n, err := s.resolve(ctx, s.db, actor, u)
-	if err != nil {
-		return IssuedURL{}, time.Time{}, errs.E(op, err)
-	}
-	if err := requireCap(n, CapThumb); err != nil {
-		return IssuedURL{}, time.Time{}, errs.E(op, err)
+	if err := n.Require(files.CapThumb); err != nil {
+		return files.IssuedURL{}, time.Time{}, errs.E(op, err)
 	}
 	f := n.File
 	if f.IsFolder() || f.PrimaryEntity == 0 {
-		return IssuedURL{}, time.Time{}, errs.E(op, ErrEntityNotExist)
+		return files.IssuedURL{}, time.Time{}, errs.E(op, files.ErrEntityNotExist)
 	}
 	metas, err := s.db.MetadataOf(ctx, []int{f.ID})
 	if err != nil {
-		return IssuedURL{}, time.Time{}, errs.E(op, err)
+		return files.IssuedURL{}, time.Time{}, errs.E(op, err)
 	}
 	for _, m := range metas {
 		if m.Name == drive.MetaThumbDisabled {
-			return IssuedURL{}, time.Time{}, errs.E(op, ErrEntityNotExist, "thumbnails are disabled for this file")
+			return files.IssuedURL{}, time.Time{}, errs.E(op, files.ErrEntityNotExist, "thumbnails are disabled for this file")
 		}
 	}
 	thumb, err := s.thumbEntity(ctx, f)
 	if err != nil {
-		return IssuedURL{}, time.Time{}, errs.E(op, err)
+		return files.IssuedURL{}, time.Time{}, errs.E(op, err)
 	}
 	if thumb == nil {
 		thumb, err = s.generateThumb(ctx, f)
@@ -76,12 +73,12 @@ func (s *Service) Thumbnail(ctx context.Context, actor drive.Actor, rawURI strin
 			if !errs.Is(errs.NotExist, err) {
 				s.log.Info("thumbnail generation failed", "file", f.ID, "err", err)
 			}
-			return IssuedURL{}, time.Time{}, errs.E(op, ErrEntityNotExist, "no thumbnail")
+			return files.IssuedURL{}, time.Time{}, errs.E(op, files.ErrEntityNotExist, "no thumbnail")
 		}
 	}
-	expires := s.now().Add(s.urlTTL()).Truncate(time.Second)
+	expires := s.fs.URLExpiry()
 	name := n.Name + thumbExt(thumb.Source)
-	return IssuedURL{URL: s.contentURL(thumb.ID, speedOf(actor), name, false, expires)}, expires, nil
+	return files.IssuedURL{URL: s.fs.ContentURL(thumb.ID, files.SpeedOf(actor), name, false, expires)}, expires, nil
 }
 
 // thumbEntity returns the thumbnail entity linked to f, or nil.
@@ -99,13 +96,13 @@ func (s *Service) thumbEntity(ctx context.Context, f *drive.File) (*drive.Entity
 }
 
 // errNoThumb is why the built-in generator passed on a file.
-var errNoThumb = errs.E("files.generateThumb", errs.NotExist, "no generator for this file")
+var errNoThumb = errs.E("media.generateThumb", errs.NotExist, "no generator for this file")
 
 // generateThumb renders the current version of f, stores the result as a
 // thumbnail entity charged to the owner, and links it. When a concurrent
 // request linked one first, that one is returned and this one discarded.
 func (s *Service) generateThumb(ctx context.Context, f *drive.File) (*drive.Entity, error) {
-	if !s.settings.Bool("thumb_builtin_enabled") || !extMatches(f.Name, builtinThumbExts) {
+	if !s.settings.Bool("thumb_builtin_enabled") || !files.ExtMatches(f.Name, builtinThumbExts) {
 		return nil, errNoThumb
 	}
 	if max := s.settings.Int("thumb_builtin_max_size"); max > 0 && f.Size > max {
@@ -115,11 +112,11 @@ func (s *Service) generateThumb(ctx context.Context, f *drive.File) (*drive.Enti
 	if err != nil {
 		return nil, err
 	}
-	pd, err := s.driverFor(ctx, src.PolicyID)
+	drv, err := s.fs.Driver(ctx, src.PolicyID)
 	if err != nil {
 		return nil, err
 	}
-	open := func() (io.ReadCloser, error) { return pd.driver.Open(ctx, src.Source, 0, -1) }
+	open := func() (io.ReadCloser, error) { return drv.Open(ctx, src.Source, 0, -1) }
 	select {
 	case s.thumbSlots <- struct{}{}:
 	case <-ctx.Done():
@@ -133,22 +130,19 @@ func (s *Service) generateThumb(ctx context.Context, f *drive.File) (*drive.Enti
 	var rnd [8]byte
 	rand.Read(rnd[:])
 	key := src.Source + "." + hex.EncodeToString(rnd[:]) + s.settings.String("thumb_entity_suffix") + "." + format
-	if err := pd.driver.Put(ctx, key, bytes.NewReader(data), int64(len(data))); err != nil {
+	if err := drv.Put(ctx, key, bytes.NewReader(data), int64(len(data))); err != nil {
 		return nil, err
 	}
 	var out *drive.Entity
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		// The owner's tree lock orders concurrent first requests: the
-		// second one finds the first one's thumbnail.
-		if err := tx.UserStorageAdd(ctx, f.OwnerID, 0); err != nil {
-			return err
-		}
+	// The owner's tree lock orders concurrent first requests: the second
+	// one finds the first one's thumbnail.
+	err = s.fs.InTreeLock(ctx, f.OwnerID, func(tx *store.Tx) error {
 		cur, err := tx.FileByID(ctx, f.ID)
 		if err != nil {
 			return err
 		}
 		if cur.PrimaryEntity != src.ID {
-			return errs.E("files.generateThumb", errs.Conflict, "the file changed while its thumbnail was made")
+			return errs.E("media.generateThumb", errs.Conflict, "the file changed while its thumbnail was made")
 		}
 		es, err := tx.EntitiesOfFile(ctx, f.ID)
 		if err != nil {
@@ -173,7 +167,7 @@ func (s *Service) generateThumb(ctx context.Context, f *drive.File) (*drive.Enti
 			return err
 		}
 		if !ok {
-			return ErrInsufficientCapacity
+			return files.ErrInsufficientCapacity
 		}
 		e := &drive.Entity{Type: drive.EntityThumbnail, Source: key, Size: int64(len(data)), ReferenceCount: 1,
 			PolicyID: src.PolicyID, CreatedBy: f.OwnerID}
@@ -187,7 +181,7 @@ func (s *Service) generateThumb(ctx context.Context, f *drive.File) (*drive.Enti
 		return nil
 	})
 	if err != nil || out.Source != key {
-		if derr := pd.driver.Delete(context.WithoutCancel(ctx), key); derr != nil {
+		if derr := drv.Delete(context.WithoutCancel(ctx), key); derr != nil {
 			s.log.Warn("deleting an unused thumbnail", "key", key, "err", derr)
 		}
 	}
@@ -209,10 +203,10 @@ func (s *Service) renderThumb(open func() (io.ReadCloser, error)) ([]byte, strin
 	cfg, _, err := image.DecodeConfig(bufio.NewReader(r))
 	r.Close()
 	if err != nil {
-		return nil, "", errs.E("files.renderThumb", errs.Invalid, "not a supported image: "+err.Error())
+		return nil, "", errs.E("media.renderThumb", errs.Invalid, "not a supported image: "+err.Error())
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxThumbPixels {
-		return nil, "", errs.E("files.renderThumb", errs.TooLarge, "image dimensions out of bounds")
+		return nil, "", errs.E("media.renderThumb", errs.TooLarge, "image dimensions out of bounds")
 	}
 	r, err = open()
 	if err != nil {
@@ -221,7 +215,7 @@ func (s *Service) renderThumb(open func() (io.ReadCloser, error)) ([]byte, strin
 	img, _, err := image.Decode(bufio.NewReader(r))
 	r.Close()
 	if err != nil {
-		return nil, "", errs.E("files.renderThumb", errs.Invalid, "decoding image: "+err.Error())
+		return nil, "", errs.E("media.renderThumb", errs.Invalid, "decoding image: "+err.Error())
 	}
 	w, h := fitWithin(img.Bounds().Dx(), img.Bounds().Dy(),
 		int(s.settings.Int("thumb_width")), int(s.settings.Int("thumb_height")))

@@ -1,4 +1,4 @@
-package files
+package archiver
 
 import (
 	"archive/zip"
@@ -19,27 +19,28 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/storage"
 )
 
-// ErrArchiveUnreadable is an archive whose directory cannot be read (not a
-// zip, truncated, corrupt).
-var ErrArchiveUnreadable = errs.NewSentinel(errs.Invalid, "unsupported or unreadable archive")
+// ErrUnreadable is an archive whose directory cannot be read (not a zip,
+// truncated, corrupt).
+var ErrUnreadable = errs.NewSentinel(errs.Invalid, "unsupported or unreadable archive")
 
-// MaxArchiveEntries bounds the entries an archive listing reads; an archive
-// declaring more is ErrFileTooLarge before its directory is loaded.
-const MaxArchiveEntries = 100_000
+// MaxEntries bounds the entries an archive listing reads; an archive
+// declaring more is files.ErrFileTooLarge before its directory is loaded.
+const MaxEntries = 100_000
 
-// ArchiveListRequest is the query of GET /file/archive.
-type ArchiveListRequest struct {
+// ListRequest is the query of GET /file/archive.
+type ListRequest struct {
 	URI      string
 	Entity   string // entity hashid of a version; "" = current version
 	Encoding string // text_encoding; "" = UTF-8, or the zip's own flag
 }
 
-// ArchiveItem is one entry of an archive listing.
-type ArchiveItem struct {
+// Item is one entry of an archive listing.
+type Item struct {
 	Name        string    // slash-separated path inside the archive, as stored
 	Size        int64     // uncompressed size
 	Modified    time.Time // zero when the archive records none
@@ -99,60 +100,56 @@ func normalizeEncoding(s string) string {
 	return strings.NewReplacer("-", "", "_", "", " ", "").Replace(s)
 }
 
-// ListArchive lists the entries of the zip at req.URI (30-files §4.3,
+// List lists the entries of the zip at req.URI (30-files §4.3,
 // newer-versions §7): the caller's group needs the archive-task permission,
 // the file must be downloadable through its filesystem and fit the group's
 // decompress_size. Only zip is read; 7z answers ErrUnsupportedAction. Only
 // blobs of the local driver can be read for now (errs.Unsupported otherwise).
-func (s *Service) ListArchive(ctx context.Context, actor drive.Actor, req ArchiveListRequest) ([]ArchiveItem, error) {
-	const op = "files.ListArchive"
+func (s *Service) List(ctx context.Context, actor drive.Actor, req ListRequest) ([]Item, error) {
+	const op = "archiver.List"
 	if !actor.Can(drive.PermArchiveTask) {
-		return nil, errs.E(op, ErrGroupNotAllowed, "archive tasks not allowed")
+		return nil, errs.E(op, files.ErrGroupNotAllowed, "archive tasks not allowed")
 	}
-	u, err := parseURI(req.URI)
+	n, err := s.fs.Resolve(ctx, actor, req.URI)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	n, err := s.resolve(ctx, s.db, actor, u)
-	if err != nil {
-		return nil, errs.E(op, err)
-	}
-	if err := requireCap(n, CapDownload); err != nil {
+	if err := n.Require(files.CapDownload); err != nil {
 		return nil, errs.E(op, err)
 	}
 	if n.File.ID == 0 || n.File.IsFolder() {
-		return nil, errs.E(op, ErrUnsupportedAction, "not a file")
+		return nil, errs.E(op, files.ErrUnsupportedAction, "not a file")
 	}
 	limit := actor.Group().Settings.DecompressSize
 	if limit > 0 && n.File.Size > limit {
-		return nil, errs.E(op, ErrFileTooLarge, "larger than the group's decompress size")
+		return nil, errs.E(op, files.ErrFileTooLarge, "larger than the group's decompress size")
 	}
 	entity, err := s.archiveEntity(ctx, n.File, req.Entity)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
 	if limit > 0 && entity != nil && entity.Size > limit {
-		return nil, errs.E(op, ErrFileTooLarge, "larger than the group's decompress size")
+		return nil, errs.E(op, files.ErrFileTooLarge, "larger than the group's decompress size")
 	}
 	enc, ok := archiveNameEncodings[normalizeEncoding(req.Encoding)]
 	if !ok && req.Encoding != "" {
-		return nil, errs.E(op, ErrUnsupportedAction, "unknown text encoding")
+		return nil, errs.E(op, files.ErrUnsupportedAction, "unknown text encoding")
 	}
 	switch {
-	case extMatches(n.Name, []string{"zip"}):
-	case extMatches(n.Name, []string{"7z"}):
-		return nil, errs.E(op, ErrUnsupportedAction, "7z listing is not supported yet")
+	case files.ExtMatches(n.Name, []string{"zip"}):
+	case files.ExtMatches(n.Name, []string{"7z"}):
+		return nil, errs.E(op, files.ErrUnsupportedAction, "7z listing is not supported yet")
 	default:
-		return nil, errs.E(op, ErrUnsupportedAction, "not an archive")
+		return nil, errs.E(op, files.ErrUnsupportedAction, "not an archive")
 	}
 	if entity == nil { // an empty file is no zip
-		return nil, errs.E(op, ErrArchiveUnreadable, "empty file")
+		return nil, errs.E(op, ErrUnreadable, "empty file")
 	}
-	pd, err := s.driverFor(ctx, entity.PolicyID)
+	drv, err := s.fs.Driver(ctx, entity.PolicyID)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	lf, ok := storage.As[storage.LocalFiler](pd.driver)
+	lf, ok := storage.As[storage.LocalFiler](drv)
 	if !ok {
 		return nil, errs.E(op, errs.Unsupported, "listing archives on this storage is not available yet")
 	}
@@ -163,7 +160,7 @@ func (s *Service) ListArchive(ctx context.Context, actor drive.Actor, req Archiv
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, errs.E(op, ErrIO, err)
+		return nil, errs.E(op, files.ErrIO, err)
 	}
 	items, err := listZip(f, st.Size(), enc)
 	if err != nil {
@@ -194,27 +191,27 @@ func (s *Service) archiveEntity(ctx context.Context, f *drive.File, publicID str
 			return e, nil
 		}
 	}
-	return nil, ErrEntityNotExist
+	return nil, files.ErrEntityNotExist
 }
 
 // listZip reads the central directory of the zip in r (size bytes). Names
 // flagged (or detected) as not UTF-8 are decoded with enc when given.
-func listZip(r io.ReaderAt, size int64, enc encoding.Encoding) ([]ArchiveItem, error) {
-	if declared, ok := zipDeclaredEntries(r, size); ok && declared > MaxArchiveEntries {
-		return nil, errs.E("files.listZip", ErrFileTooLarge, "the archive has too many entries")
+func listZip(r io.ReaderAt, size int64, enc encoding.Encoding) ([]Item, error) {
+	if declared, ok := zipDeclaredEntries(r, size); ok && declared > MaxEntries {
+		return nil, errs.E("archiver.listZip", files.ErrFileTooLarge, "the archive has too many entries")
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !(zr != nil && errors.Is(err, zip.ErrInsecurePath)) {
-		return nil, errs.E("files.listZip", ErrArchiveUnreadable, err.Error())
+		return nil, errs.E("archiver.listZip", ErrUnreadable, err.Error())
 	}
-	if len(zr.File) > MaxArchiveEntries {
-		return nil, errs.E("files.listZip", ErrFileTooLarge, "the archive has too many entries")
+	if len(zr.File) > MaxEntries {
+		return nil, errs.E("archiver.listZip", files.ErrFileTooLarge, "the archive has too many entries")
 	}
 	var dec *encoding.Decoder
 	if enc != nil {
 		dec = enc.NewDecoder()
 	}
-	out := make([]ArchiveItem, 0, len(zr.File))
+	out := make([]Item, 0, len(zr.File))
 	for _, zf := range zr.File {
 		name := zf.Name
 		if zf.NonUTF8 && dec != nil {
@@ -228,7 +225,7 @@ func listZip(r io.ReaderAt, size int64, enc encoding.Encoding) ([]ArchiveItem, e
 		if mod.Year() < 1980 {
 			mod = time.Time{}
 		}
-		out = append(out, ArchiveItem{
+		out = append(out, Item{
 			Name:        strings.ToValidUTF8(name, "\uFFFD"),
 			Size:        int64(zf.UncompressedSize64),
 			Modified:    mod,

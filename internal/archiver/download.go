@@ -1,4 +1,4 @@
-package files
+package archiver
 
 import (
 	"context"
@@ -15,28 +15,12 @@ import (
 	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
-	"github.com/stratus-drive/stratus/internal/kv"
+	"github.com/stratus-drive/stratus/internal/files"
 )
 
-// ArchivePathPrefix is where archive downloads are served:
-// ArchivePathPrefix + session ID + "/archive.zip".
-const ArchivePathPrefix = "/api/v4/file/archive/"
-
-// Archives issues and serves archive downloads (30-files §7.1, §7.3): a
-// session, kept in the KV store until site setting archive_timeout passes,
-// records who asked for which URIs; its signed URL streams a zip of them,
-// resolved as that user when it is fetched, as often as wanted until the
-// session expires. The KV store (Redis for several processes) lets any
-// process serve a session another issued.
-type Archives struct {
-	fs *Service
-	kv kv.Store
-}
-
-// NewArchives returns the archive downloads of fs, with sessions in store.
-func NewArchives(fs *Service, store kv.Store) *Archives {
-	return &Archives{fs: fs, kv: store}
-}
+// PathPrefix is where archive downloads are served: PathPrefix + session
+// ID + "/archive.zip".
+const PathPrefix = "/api/v4/file/archive/"
 
 // archiveSession is the KV value of a session.
 type archiveSession struct {
@@ -53,44 +37,43 @@ const defaultArchiveTTL = 600 * time.Second
 // URL, as a path and query on this server, and its expiry. The actor's
 // group needs the archive-download permission. URIs are only checked for
 // syntax here; they are resolved when the archive is fetched.
-func (a *Archives) Issue(ctx context.Context, actor drive.Actor, uris []string) (IssuedURL, time.Time, error) {
-	const op = "files.Archives.Issue"
-	s := a.fs
-	if err := s.checkBatch(len(uris)); err != nil {
-		return IssuedURL{}, time.Time{}, errs.E(op, err)
+func (s *Service) Issue(ctx context.Context, actor drive.Actor, uris []string) (files.IssuedURL, time.Time, error) {
+	const op = "archiver.Issue"
+	if err := s.fs.CheckBatch(len(uris)); err != nil {
+		return files.IssuedURL{}, time.Time{}, errs.E(op, err)
 	}
 	if !actor.Can(drive.PermArchiveDownload) {
-		return IssuedURL{}, time.Time{}, errs.E(op, ErrGroupNotAllowed, "archive download not allowed")
+		return files.IssuedURL{}, time.Time{}, errs.E(op, files.ErrGroupNotAllowed, "archive download not allowed")
 	}
 	if actor.IsAnonymous() {
-		return IssuedURL{}, time.Time{}, errs.E(op, ErrLoginRequired)
+		return files.IssuedURL{}, time.Time{}, errs.E(op, files.ErrLoginRequired)
 	}
 	for _, raw := range uris {
-		if _, err := parseURI(raw); err != nil {
-			return IssuedURL{}, time.Time{}, errs.E(op, err)
+		if _, err := files.ParseURI(raw); err != nil {
+			return files.IssuedURL{}, time.Time{}, errs.E(op, err)
 		}
 	}
 	ttl := s.settings.Seconds("archive_timeout")
 	if ttl <= 0 {
 		ttl = defaultArchiveTTL
 	}
-	expires := s.now().Add(ttl).Truncate(time.Second)
+	expires := s.fs.Now().Add(ttl).Truncate(time.Second)
 	value, err := json.Marshal(archiveSession{Owner: actor.User.ID, URIs: uris})
 	if err != nil {
-		return IssuedURL{}, time.Time{}, errs.E(op, errs.Internal, err)
+		return files.IssuedURL{}, time.Time{}, errs.E(op, errs.Internal, err)
 	}
 	id := uuid.NewString()
-	if err := a.kv.Set(ctx, archiveKeyPrefix+id, value, ttl); err != nil {
-		return IssuedURL{}, time.Time{}, errs.E(op, err)
+	if err := s.kv.Set(ctx, archiveKeyPrefix+id, value, ttl); err != nil {
+		return files.IssuedURL{}, time.Time{}, errs.E(op, err)
 	}
-	u := auth.SignURL(s.settings.SecretKey(), &url.URL{Path: ArchivePathPrefix + id + "/archive.zip"}, expires)
-	return IssuedURL{URL: u.String()}, expires, nil
+	u := auth.SignURL(s.settings.SecretKey(), &url.URL{Path: PathPrefix + id + "/archive.zip"}, expires)
+	return files.IssuedURL{URL: u.String()}, expires, nil
 }
 
 // Archive is an archive session resolved for streaming: the entries it
 // will hold, decided before the first byte is written.
 type Archive struct {
-	fs      *Service
+	s       *Service
 	entries []archiveEntry
 	// SpeedLimit is the owner's group download speed limit, bytes/s (0: none).
 	SpeedLimit int
@@ -106,13 +89,12 @@ type archiveEntry struct {
 // hold under relative paths. URIs that no longer resolve are skipped, as in
 // Cloudreve. An unknown or expired session is errs.NotExist; more items than
 // the owner's group max_walked_files is ErrWalkLimit.
-func (a *Archives) Open(ctx context.Context, id string) (*Archive, error) {
-	const op = "files.Archives.Open"
-	s := a.fs
+func (s *Service) Open(ctx context.Context, id string) (*Archive, error) {
+	const op = "archiver.Open"
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, errs.E(op, errs.NotExist, "archive session not found")
 	}
-	raw, ok, err := a.kv.Get(ctx, archiveKeyPrefix+id)
+	raw, ok, err := s.kv.Get(ctx, archiveKeyPrefix+id)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
@@ -123,17 +105,17 @@ func (a *Archives) Open(ctx context.Context, id string) (*Archive, error) {
 	if err := json.Unmarshal(raw, &sess); err != nil {
 		return nil, errs.E(op, errs.NotExist, "archive session unreadable")
 	}
-	actor, err := s.actorOf(ctx, sess.Owner)
+	actor, err := s.fs.ActorOf(ctx, sess.Owner)
 	if errs.Is(errs.NotExist, err) || (err == nil && actor.User.Status != drive.StatusActive) {
 		return nil, errs.E(op, errs.NotExist, "archive session owner is gone")
 	} else if err != nil {
 		return nil, errs.E(op, err)
 	}
 	if !actor.Can(drive.PermArchiveDownload) {
-		return nil, errs.E(op, ErrGroupNotAllowed, "archive download not allowed")
+		return nil, errs.E(op, files.ErrGroupNotAllowed, "archive download not allowed")
 	}
-	out := &Archive{fs: s, SpeedLimit: actor.Group().SpeedLimit}
-	limit := s.walkLimit(*actor)
+	out := &Archive{s: s, SpeedLimit: actor.Group().SpeedLimit}
+	limit := files.WalkLimit(*actor)
 	top := map[string]bool{}
 	for _, rawURI := range sess.URIs {
 		entries, err := s.archiveEntries(ctx, *actor, rawURI, top)
@@ -146,7 +128,7 @@ func (a *Archives) Open(ctx context.Context, id string) (*Archive, error) {
 		}
 		out.entries = append(out.entries, entries...)
 		if limit > 0 && len(out.entries) > limit {
-			return nil, errs.E(op, ErrWalkLimit)
+			return nil, errs.E(op, files.ErrWalkLimit)
 		}
 	}
 	return out, nil
@@ -156,25 +138,21 @@ func (a *Archives) Open(ctx context.Context, id string) (*Archive, error) {
 // archive root. top holds the top-level names taken so far: two URIs with
 // the same name get distinct ones.
 func (s *Service) archiveEntries(ctx context.Context, actor drive.Actor, rawURI string, top map[string]bool) ([]archiveEntry, error) {
-	u, err := parseURI(rawURI)
+	n, err := s.fs.Resolve(ctx, actor, rawURI)
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.resolve(ctx, s.db, actor, u)
-	if err != nil {
-		return nil, err
-	}
-	if err := requireCap(n, CapDownload); err != nil {
+	if err := n.Require(files.CapDownload); err != nil {
 		return nil, err
 	}
 	if n.File.ID == 0 || n.File.IsSymbolic || (n.File.IsFolder() && !n.Owned) {
-		return nil, ErrUnsupportedAction
+		return nil, files.ErrUnsupportedAction
 	}
 	name := uniqueName(archive.EntryName(n.Name), top)
 	if !n.File.IsFolder() {
 		return []archiveEntry{{name: name, file: n.File}}, nil
 	}
-	tree, err := walk(ctx, s.db, n.File, s.walkLimit(actor))
+	tree, err := s.fs.Walk(ctx, actor, n.File)
 	if err != nil {
 		return nil, err
 	}
@@ -208,8 +186,8 @@ func uniqueName(name string, taken map[string]bool) string {
 // content cannot be opened is left out; a failure once an entry has begun
 // (or of w) is returned, and the output is then incomplete.
 func (a *Archive) Write(ctx context.Context, w io.Writer) error {
-	const op = "files.Archive.Write"
-	s := a.fs
+	const op = "archiver.Archive.Write"
+	s := a.s
 	zw := archive.NewZipWriter(w)
 	for _, e := range a.entries {
 		if err := ctx.Err(); err != nil {
@@ -222,7 +200,7 @@ func (a *Archive) Write(ctx context.Context, w io.Writer) error {
 			}
 			continue
 		}
-		rc, size, err := s.openPrimary(ctx, f)
+		rc, size, err := s.fs.OpenPrimary(ctx, f)
 		if err != nil {
 			s.log.Debug("archive: skipping a file", "file", f.ID, "err", err)
 			continue
@@ -237,27 +215,4 @@ func (a *Archive) Write(ctx context.Context, w io.Writer) error {
 		return errs.E(op, err)
 	}
 	return nil
-}
-
-// openPrimary opens the current content of f.
-func (s *Service) openPrimary(ctx context.Context, f *drive.File) (io.ReadCloser, int64, error) {
-	if f.PrimaryEntity == 0 {
-		return io.NopCloser(strings.NewReader("")), 0, nil
-	}
-	e, err := s.db.EntityByID(ctx, f.PrimaryEntity)
-	if err != nil {
-		return nil, 0, err
-	}
-	if e.ReferenceCount <= 0 || e.UploadSessionID != "" {
-		return nil, 0, ErrEntityNotExist
-	}
-	pd, err := s.driverFor(ctx, e.PolicyID)
-	if err != nil {
-		return nil, 0, err
-	}
-	rc, err := pd.driver.Open(ctx, e.Source, 0, -1)
-	if err != nil {
-		return nil, 0, err
-	}
-	return rc, e.Size, nil
 }
