@@ -55,7 +55,7 @@ func New(d Deps) http.Handler {
 	h := &handler{Deps: d, wire: wire.Options{Debug: d.Config.System.Debug, Log: d.Log}, mux: http.NewServeMux(),
 		chunks: &chunkAttempts{m: map[string]*chunkAttempt{}}}
 	h.routes()
-	var root http.Handler = h.mux
+	var root http.Handler = h.knownRoutes(h.mux)
 	root = h.authenticate(root)
 	root = h.noCache(root)
 	if d.Config.CORS.Enabled() {
@@ -204,6 +204,19 @@ func warnUnconfiguredProxy(log *slog.Logger, proxyHeader string, next http.Handl
 				log.Warn("requests arrive through a reverse proxy but [System] ProxyHeader is not set: "+
 					"all clients share the proxy's address in rate limits", "peer", r.RemoteAddr, "header", hdr)
 			})
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// knownRoutes answers a plain 404 for every request no route takes
+// (10-conventions §5), an unknown path or a known path with another
+// method, where the router would answer 405.
+func (h *handler) knownRoutes(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := h.mux.Handler(r); pattern == "" {
+			http.NotFound(w, r)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})

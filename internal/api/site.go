@@ -3,8 +3,10 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 
 	"github.com/stratus-drive/stratus/internal/api/wire"
+	"github.com/stratus-drive/stratus/internal/archiver"
 )
 
 func (h *handler) ping(w http.ResponseWriter, r *http.Request) (any, error) {
@@ -87,7 +89,7 @@ func (h *handler) siteConfig(w http.ResponseWriter, r *http.Request) (any, error
 			LoginCaptcha:     s.Bool("login_captcha"),
 			RegCaptcha:       s.Bool("reg_captcha"),
 			ForgetCaptcha:    s.Bool("forget_captcha"),
-			Authn:            s.Bool("authn_enabled"),
+			Authn:            s.Bool("authn_enabled") && h.serves("PUT", "/session/authn"),
 			RegisterEnabled:  s.Bool("register_enabled"),
 			TosURL:           s.String("tos_url"),
 			PrivacyPolicyURL: s.String("privacy_policy_url"),
@@ -96,7 +98,7 @@ func (h *handler) siteConfig(w http.ResponseWriter, r *http.Request) (any, error
 		return explorerConfig{
 			Icons:                s.String("explorer_icons"),
 			MaxBatchSize:         s.Int("max_batched_file"),
-			FileViewers:          jsonSetting(s.String("file_viewers")),
+			FileViewers:          servedViewers(s.String("file_viewers")),
 			DefaultViewerMapping: jsonObjectSetting(s.String("viewer_default_apps")),
 			MapProvider:          s.String("map_provider"),
 			GoogleMapTileType:    s.String("map_google_tile_type"),
@@ -170,6 +172,53 @@ func jsonObjectSetting(v string) json.RawMessage {
 		return nil
 	}
 	return raw
+}
+
+// serves reports whether the API has a route for method and path (under
+// Prefix): flags that announce a feature are derived from it, so that they
+// turn on with the feature's routes and never before.
+func (h *handler) serves(method, path string) bool {
+	r, err := http.NewRequest(method, Prefix+path, nil)
+	if err != nil {
+		return false
+	}
+	_, pattern := h.mux.Handler(r)
+	return pattern != ""
+}
+
+// servedViewers is the file_viewers setting with the built-in archive
+// viewer offered only for the formats archive listing reads. A setting that
+// does not parse is dropped, as jsonSetting does.
+func servedViewers(v string) json.RawMessage {
+	var groups []map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(v), &groups); err != nil {
+		return jsonSetting(v)
+	}
+	for _, g := range groups {
+		var viewers []map[string]any
+		if err := json.Unmarshal(g["viewers"], &viewers); err != nil {
+			continue
+		}
+		for _, vw := range viewers {
+			if vw["id"] != "archive" || vw["type"] != "builtin" {
+				continue
+			}
+			exts, _ := vw["exts"].([]any)
+			kept := []any{}
+			for _, e := range exts {
+				if s, ok := e.(string); ok && slices.Contains(archiver.ListableExts, s) {
+					kept = append(kept, s)
+				}
+			}
+			vw["exts"] = kept
+		}
+		g["viewers"], _ = json.Marshal(viewers)
+	}
+	out, err := json.Marshal(groups)
+	if err != nil {
+		return nil
+	}
+	return out
 }
 
 // thumbExts lists the extensions a thumbnail generator of this server can

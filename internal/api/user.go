@@ -8,6 +8,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/account"
 	"github.com/stratus-drive/stratus/internal/api/wire"
 	"github.com/stratus-drive/stratus/internal/auth"
+	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/httprange"
@@ -187,9 +188,30 @@ func (h *handler) nodes(w http.ResponseWriter, r *http.Request) (any, error) {
 	out := make([]nodeJSON, 0, len(ns))
 	for _, n := range ns {
 		out = append(out, nodeJSON{ID: h.IDs.Encode(n.ID, hashid.Node), Name: n.Name, Type: n.Type,
-			Capabilities: wire.Boolset(n.Capabilities)})
+			Capabilities: wire.Boolset(h.servedCapabilities(n.Capabilities))})
 	}
 	return out, nil
+}
+
+// nodeTaskRoutes are the routes that start the task each node capability
+// bit (70-nodes §A.8) lets a node run.
+var nodeTaskRoutes = map[int]string{
+	1: "/workflow/archive",  // create_archive
+	2: "/workflow/extract",  // extract_archive
+	3: "/workflow/download", // remote_download
+}
+
+// servedCapabilities keeps the capability bits whose tasks this server can
+// start: a node may be able to extract, but without the route to ask for it
+// the client must not offer it.
+func (h *handler) servedCapabilities(c drive.Boolset) drive.Boolset {
+	var out drive.Boolset
+	for bit, path := range nodeTaskRoutes {
+		if c.Has(bit) && h.serves("POST", path) {
+			out = out.With(bit)
+		}
+	}
+	return out
 }
 
 // activate serves GET /user/activate/{id}?sign=..., the link of the

@@ -47,6 +47,10 @@ type Item struct {
 	IsDirectory bool
 }
 
+// ListableExts are the archive formats List reads; the explorer config
+// offers the archive viewer for these only.
+var ListableExts = []string{"zip"}
+
 // archiveNameEncodings are the text_encoding values (30-files §4.3,
 // newer-versions §7), compared after normalizeEncoding. "utf8" and cp437
 // (the zip specification's default) are extras.
@@ -136,7 +140,7 @@ func (s *Service) List(ctx context.Context, actor drive.Actor, req ListRequest) 
 		return nil, errs.E(op, files.ErrUnsupportedAction, "unknown text encoding")
 	}
 	switch {
-	case files.ExtMatches(n.Name, []string{"zip"}):
+	case files.ExtMatches(n.Name, ListableExts):
 	case files.ExtMatches(n.Name, []string{"7z"}):
 		return nil, errs.E(op, files.ErrUnsupportedAction, "7z listing is not supported yet")
 	default:

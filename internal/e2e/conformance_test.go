@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"net/url"
 	"testing"
@@ -254,6 +255,58 @@ func TestShareLinksOfFile(t *testing.T) {
 			}
 			if s.Name != "report.pdf" || !s.Expired {
 				t.Errorf("link %s to a trashed file: name %q, expired %v", s.ID, s.Name, s.Expired)
+			}
+		}
+	})
+}
+
+// TestAdvertisedIsServed: each feature flag the site and user configs
+// announce is derived from the routes that serve it (issue 6 case 8):
+// passkeys (no /session/authn yet), node task capabilities (no workflow
+// routes yet), the archive viewer (zip listing only) and the logos.
+func TestAdvertisedIsServed(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		c := env.Client()
+		var login map[string]any
+		c.OK(t, "GET", "/site/config/login", nil).Decode(t, &login)
+		if _, ok := login["authn"]; ok {
+			t.Errorf("authn advertised: %v", login)
+		}
+		if resp := c.Raw(t, "PUT", "/api/v4/session/authn", nil, nil); resp.StatusCode != 404 {
+			t.Errorf("PUT /session/authn: %d", resp.StatusCode)
+		}
+
+		var explorer struct {
+			FileViewers []struct {
+				Viewers []struct {
+					ID   string   `json:"id"`
+					Exts []string `json:"exts"`
+				} `json:"viewers"`
+			} `json:"file_viewers"`
+		}
+		c.OK(t, "GET", "/site/config/explorer", nil).Decode(t, &explorer)
+		found := false
+		for _, g := range explorer.FileViewers {
+			for _, v := range g.Viewers {
+				if v.ID == "archive" {
+					found = true
+					if len(v.Exts) != 1 || v.Exts[0] != "zip" {
+						t.Errorf("archive viewer exts = %v, want [zip]", v.Exts)
+					}
+				}
+			}
+		}
+		if !found {
+			t.Error("no archive viewer")
+		}
+
+		var basic map[string]any
+		c.OK(t, "GET", "/site/config/basic", nil).Decode(t, &basic)
+		for _, key := range []string{"logo", "logo_light"} {
+			path, _ := basic[key].(string)
+			resp, body := fetch(t, env.URL+path, nil)
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !bytes.Contains(body, []byte("<svg")) {
+				t.Errorf("%s %q: %d %s", key, path, resp.StatusCode, resp.Header.Get("Content-Type"))
 			}
 		}
 	})

@@ -10,7 +10,8 @@ import (
 )
 
 // TestNodes: the node list is empty unless the group may select nodes
-// (bit 13); then it shows the master with its capabilities.
+// (bit 13); then it shows the master with the capabilities this server
+// serves: none, until the workflow routes exist (the seed gives it 1–3).
 func TestNodes(t *testing.T) {
 	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
 		c := env.Client()
@@ -36,7 +37,7 @@ func TestNodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		admin.OK(t, "GET", "/user/setting/nodes", nil).Decode(t, &nodes)
-		if len(nodes) != 1 || nodes[0]["name"] != "Master" || nodes[0]["type"] != "master" || nodes[0]["capabilities"] != "Dg==" {
+		if len(nodes) != 1 || nodes[0]["name"] != "Master" || nodes[0]["type"] != "master" || nodes[0]["capabilities"] != "" {
 			t.Errorf("nodes = %v", nodes)
 		}
 	})

@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 
@@ -54,7 +55,7 @@ func TestSite(t *testing.T) {
 
 		var login map[string]any
 		c.OK(t, "GET", "/site/config/login", nil).Decode(t, &login)
-		if login["register_enabled"] != true || login["authn"] != true {
+		if login["register_enabled"] != true || login["authn"] != nil {
 			t.Errorf("login = %v", login)
 		}
 		if _, ok := login["login_captcha"]; ok {
@@ -98,11 +99,33 @@ func TestSite(t *testing.T) {
 	})
 }
 
+// TestUnknownAPIRoute: an unknown route, or a known path with a method it
+// does not take, answers a plain 404 (10-conventions §5), never the
+// router's 405.
 func TestUnknownAPIRoute(t *testing.T) {
-	env := testenv.Start(t, testenv.Options{})
-	resp := env.Client().Raw(t, "GET", "/api/v4/no/such/route", nil, nil)
-	resp.Body.Close()
-	if resp.StatusCode != 404 {
-		t.Errorf("status = %d, want 404", resp.StatusCode)
-	}
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		c := env.Client()
+		alice, _ := c.NewUser(t, "alice@example.com")
+		for _, tc := range []struct{ method, path string }{
+			{"GET", "/api/v4/no/such/route"},
+			{"DELETE", "/api/v4/site/ping"},
+			{"POST", "/api/v4/file/info"},
+			{"PUT", "/api/v4/file"},
+			{"GET", "/api/v4/session/token"},
+			{"PATCH", "/api/v4/file/upload"},
+		} {
+			for _, cl := range []*testenv.Client{c, alice} {
+				resp := cl.Raw(t, tc.method, tc.path, nil, nil)
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 404 || resp.Header.Get("Allow") != "" {
+					t.Errorf("%s %s: %d (Allow %q) %s", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Allow"), body)
+				}
+			}
+		}
+		// Known routes still answer, HEAD included where GET is served.
+		if resp := c.Raw(t, "HEAD", "/api/v4/site/ping", nil, nil); resp.StatusCode != 200 {
+			t.Errorf("HEAD /site/ping: %d", resp.StatusCode)
+		}
+	})
 }

@@ -122,6 +122,9 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		Config: s.cfg, Log: s.log}))
 	mux.Handle("GET /s/{id}", api.ShareRedirect())
 	mux.Handle("GET /s/{id}/{password}", api.ShareRedirect())
+	for path := range api.LogoPaths {
+		mux.Handle("GET "+path, api.Logo())
+	}
 	// Everything else is the web app (it answers 404 itself for the
 	// namespaces above, so a typo under /api never gets an HTML page).
 	mux.Handle("/", web.Handler())
