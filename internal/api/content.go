@@ -80,24 +80,20 @@ func (h *handler) thumbnail(w http.ResponseWriter, r *http.Request) (any, error)
 }
 
 // siteBase is the origin generated links start with: the configured site
-// URL whose host the request used, else the primary one when asked, else
-// the request's own origin, so that a server reached by an address the
-// settings do not list still hands out links that work for its caller.
+// URL whose host the request used, else the primary one (always when asked).
+// The request's Host is never copied into a link: it is the client's to
+// choose, and a link built from it could point at an attacker's host from a
+// cached or forwarded answer.
 func (h *handler) siteBase(r *http.Request, primary bool) string {
 	sites := h.Settings.SiteURLs()
-	for _, s := range sites {
-		if u, err := url.Parse(s); err == nil && strings.EqualFold(u.Host, r.Host) {
-			return strings.TrimSuffix(s, "/")
+	if !primary {
+		for _, s := range sites {
+			if u, err := url.Parse(s); err == nil && strings.EqualFold(u.Host, r.Host) {
+				return strings.TrimSuffix(s, "/")
+			}
 		}
 	}
-	if primary || r.Host == "" {
-		return strings.TrimSuffix(sites[0], "/")
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return strings.TrimSuffix(sites[0], "/")
 }
 
 // entityContent streams a blob for a signed URL, with ranges, conditional

@@ -75,8 +75,11 @@ func (h *handler) followDirectLink(download bool) http.Handler {
 			_ = enc.Encode(resp)
 			return
 		}
+		// The target is a signed URL to the owner's file, good until it
+		// expires: a browser may keep it, a shared cache may not (it would
+		// go on handing it out after the owner deleted the link).
 		age := max(int64(time.Until(expires)/time.Second), 0)
-		w.Header().Set("Cache-Control", "public, max-age="+strconv.FormatInt(age, 10))
+		w.Header().Set("Cache-Control", "private, max-age="+strconv.FormatInt(age, 10))
 		http.Redirect(w, r, h.siteBase(r, false)+u, http.StatusFound)
 	})
 }

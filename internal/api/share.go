@@ -198,6 +198,8 @@ func ShareRedirect() http.Handler {
 		}
 		q.Del("path")
 		q.Set("path", target)
+		// The target may carry the share's password: no cache keeps it.
+		w.Header().Set("Cache-Control", "private, no-store")
 		http.Redirect(w, r, "/home?"+q.Encode(), http.StatusFound)
 	})
 }

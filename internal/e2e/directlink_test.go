@@ -63,7 +63,7 @@ func TestDirectLinks(t *testing.T) {
 		resp := follow(t, link)
 		loc := resp.Header.Get("Location")
 		if resp.StatusCode != 302 || !strings.Contains(loc, "/api/v4/file/content/") ||
-			!strings.HasPrefix(resp.Header.Get("Cache-Control"), "public, max-age=") ||
+			!strings.HasPrefix(resp.Header.Get("Cache-Control"), "private, max-age=") ||
 			resp.Header.Get("Access-Control-Allow-Origin") != "*" {
 			t.Fatalf("follow: %d %v", resp.StatusCode, resp.Header)
 		}

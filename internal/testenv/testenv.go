@@ -72,15 +72,21 @@ func Start(t testing.TB, opt Options) *Env {
 	if os.Getenv("STRATUS_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	srv, err := server.New(context.Background(), cfg, log, server.Options{Environ: opt.Environ, Limits: opt.Limits,
+	// The listener comes first, so that the site URL (links are built from
+	// it, never from the request's Host) can be the test server's own.
+	hs := httptest.NewUnstartedServer(nil)
+	environ := append([]string{"CR_SETTING_DEFAULT_siteURL=http://" + hs.Listener.Addr().String()}, opt.Environ...)
+	srv, err := server.New(context.Background(), cfg, log, server.Options{Environ: environ, Limits: opt.Limits,
 		SlowClients: opt.SlowClients})
 	if err != nil {
+		hs.Close()
 		if opt.Redis {
 			services.Unavailable(t, services.Redis, err)
 		}
 		t.Fatalf("starting server: %v", err)
 	}
-	hs := httptest.NewServer(srv.Handler())
+	hs.Config.Handler = srv.Handler()
+	hs.Start()
 	t.Cleanup(func() {
 		hs.Close()
 		srv.Close()
