@@ -46,7 +46,7 @@ func (s *Service) CreateDavAccount(ctx context.Context, actor drive.Actor, opt D
 		return nil, errs.E(op, err)
 	}
 	a := &drive.DavAccount{OwnerID: actor.User.ID}
-	if err := applyDavOptions(actor, a, opt); err != nil {
+	if err := s.applyDavOptions(actor, a, opt); err != nil {
 		return nil, errs.E(op, err)
 	}
 	// The password is unique per owner; a collision of 32 random characters
@@ -75,7 +75,7 @@ func (s *Service) EditDavAccount(ctx context.Context, actor drive.Actor, id stri
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	if err := applyDavOptions(actor, a, opt); err != nil {
+	if err := s.applyDavOptions(actor, a, opt); err != nil {
 		return nil, errs.E(op, err)
 	}
 	if err := s.db.UpdateDavAccount(ctx, a); errs.Is(errs.NotExist, err) {
@@ -170,7 +170,7 @@ func checkWebDAV(actor drive.Actor) error {
 
 // applyDavOptions validates opt and writes it to a. Proxy needs group
 // bit 6 and is dropped silently without it.
-func applyDavOptions(actor drive.Actor, a *drive.DavAccount, opt DavAccountOptions) error {
+func (s *Service) applyDavOptions(actor drive.Actor, a *drive.DavAccount, opt DavAccountOptions) error {
 	if n := utf8.RuneCountInString(opt.Name); n < 1 || n > 255 {
 		return errs.E("account.davOptions", errs.Invalid, "name must be 1 to 255 characters")
 	}
@@ -184,6 +184,9 @@ func applyDavOptions(actor drive.Actor, a *drive.DavAccount, opt DavAccountOptio
 	if len(u.Query) > 0 {
 		return errs.E("account.davOptions", errs.Invalid, "the URI cannot have a search query")
 	}
+	if err := s.checkDavRoot(actor.User, u); err != nil {
+		return err
+	}
 	var opts drive.Boolset
 	if opt.ReadOnly {
 		opts = opts.With(int(drive.DavReadOnly))
@@ -196,6 +199,37 @@ func applyDavOptions(actor drive.Actor, a *drive.DavAccount, opt DavAccountOptio
 	}
 	a.Name, a.URI, a.Options = opt.Name, u.String(), opts
 	return nil
+}
+
+// CheckDavRoot reports whether the account root uri may serve owner: a
+// "my" root must be owner's own files (a URI naming another user's, as
+// cloudreve://<their hashid>@my/… does, is errs.Invalid, the contract's
+// 40001). Share roots pass: the share filesystem is read-only and checks
+// the password and validity itself on every request. Creation and edit
+// check it; the WebDAV endpoint checks it again when it serves an account,
+// so that a row written before this rule, or by hand, serves nothing foreign.
+func (s *Service) CheckDavRoot(owner *drive.User, uri string) error {
+	u, err := drive.ParseURI(uri)
+	if err != nil {
+		return errs.E("account.CheckDavRoot", errs.Invalid, err.Error())
+	}
+	return s.checkDavRoot(owner, u)
+}
+
+func (s *Service) checkDavRoot(owner *drive.User, u drive.URI) error {
+	switch u.FS {
+	case drive.FSShare:
+		return nil
+	case drive.FSMy:
+		if u.ID == "" {
+			return nil
+		}
+		if id, err := s.ids.Decode(u.ID, hashid.User); err == nil && id == owner.ID {
+			return nil
+		}
+		return errs.E("account.CheckDavRoot", errs.Invalid, "the URI must be in your own files or a share")
+	}
+	return errs.E("account.CheckDavRoot", errs.Invalid, "the URI must be in my files or a share")
 }
 
 // davPassword returns 32 characters of davPasswordAlphabet from

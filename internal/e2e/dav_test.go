@@ -148,3 +148,17 @@ func TestDavAccounts(t *testing.T) {
 		}
 	})
 }
+
+// TestDavAccountForeignRoot: a WebDAV account's root must be the owner's
+// own files (or a share); another user's my URI is refused at creation and
+// at edit, even for an administrator.
+func TestDavAccountForeignRoot(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		admin, al := env.Client().NewUser(t, "root@example.com") // administrators have WebDAV
+		_, bl := env.Client().NewUser(t, "bob@example.com")
+		bobRoot := fmt.Sprintf("cloudreve://%s@my/docs", bl.User["id"])
+		admin.ExpectCode(t, 40001, "PUT", "/devices/dav", map[string]any{"uri": bobRoot, "name": "bob's"})
+		own := createDavAccount(t, admin, map[string]any{"uri": fmt.Sprintf("cloudreve://%s@my", al.User["id"]), "name": "mine"})
+		admin.ExpectCode(t, 40001, "PATCH", "/devices/dav/"+own.ID, map[string]any{"uri": bobRoot, "name": "mine"})
+	})
+}

@@ -419,9 +419,18 @@ func buildStratus(t *testing.T) string {
 
 func startStratus(t *testing.T, bin, dataDir string) *stratusProc {
 	t.Helper()
-	p := &stratusProc{cmd: exec.Command(bin, "server", "--data", dataDir, "--listen", "127.0.0.1:0"),
+	// Links are built from the site URL, never from the request's Host, so
+	// the process must know its address before it starts: a port picked
+	// free just before (a rare clash fails the start, not the check).
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listen := ln.Addr().String()
+	ln.Close()
+	p := &stratusProc{cmd: exec.Command(bin, "server", "--data", dataDir, "--listen", listen),
 		done: make(chan struct{})}
-	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dataDir}
+	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dataDir, "CR_SETTING_siteURL=http://" + listen}
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
