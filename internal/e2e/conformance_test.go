@@ -3,10 +3,19 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"net/url"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stratus-drive/stratus/internal/config"
+	"github.com/stratus-drive/stratus/internal/server"
+	"github.com/stratus-drive/stratus/internal/store/storetest"
 	"github.com/stratus-drive/stratus/internal/testenv"
 )
 
@@ -308,6 +317,51 @@ func TestAdvertisedIsServed(t *testing.T) {
 			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !bytes.Contains(body, []byte("<svg")) {
 				t.Errorf("%s %q: %d %s", key, path, resp.StatusCode, resp.Header.Get("Content-Type"))
 			}
+		}
+	})
+}
+
+// TestSlaveModeRefused: until slave mode exists, a slave configuration
+// refuses to start with a clear message instead of running a master, on
+// every database (nothing is migrated), and the binary exits non-zero.
+func TestSlaveModeRefused(t *testing.T) {
+	secret := strings.Repeat("s", 64)
+	for _, d := range testenv.Dialects {
+		t.Run(d, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.System.DataDir = t.TempDir()
+			cfg.System.Mode = "slave"
+			cfg.Slave.Secret = secret
+			cfg.Database = storetest.NewDatabase(t, d)
+			srv, err := server.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{})
+			if err == nil {
+				srv.Close()
+				t.Fatal("a slave configuration started")
+			}
+			if !errors.Is(err, server.ErrSlaveMode) {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+	t.Run("binary", func(t *testing.T) {
+		bin := buildStratus(t)
+		dir := t.TempDir()
+		cmd := exec.Command(bin, "server", "--data", dir, "--listen", "127.0.0.1:0")
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "STRATUS_SYSTEM_MODE=slave", "STRATUS_SLAVE_SECRET=" + secret}
+		done := make(chan struct{})
+		time.AfterFunc(time.Minute, func() {
+			select {
+			case <-done:
+			default:
+				cmd.Process.Kill() // a server that started would never exit
+			}
+		})
+		out, err := cmd.CombinedOutput()
+		close(done)
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "cannot run as a slave") ||
+			strings.Contains(string(out), "listening") {
+			t.Errorf("exit %v, output:\n%s", err, out)
 		}
 	})
 }

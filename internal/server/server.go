@@ -67,7 +67,17 @@ type Options struct {
 
 // New opens everything the configuration names and builds the services. The
 // data directory is created if missing.
+// ErrSlaveMode is why New refuses a slave configuration: slave mode is not
+// built yet.
+var ErrSlaveMode = errors.New("[System] Mode = slave: this version of Stratus cannot run as a slave node yet; " +
+	"run it as a master (Mode = master)")
+
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) (*Server, error) {
+	if cfg.System.Mode == "slave" {
+		// Starting a master instead would answer the master's API where a
+		// master expects a slave's, and touch a database a slave must not.
+		return nil, ErrSlaveMode
+	}
 	if err := os.MkdirAll(cfg.System.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("creating data directory: %w", err)
 	}
