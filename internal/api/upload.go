@@ -99,7 +99,17 @@ func (h *handler) uploadChunk(w http.ResponseWriter, r *http.Request) (any, erro
 	return nil, nil
 }
 
-func drain(r *http.Request) { _, _ = io.CopyN(io.Discard, r.Body, maxDrain) }
+// drain reads what is left of a refused body, up to maxDrain, so that the
+// connection can carry the next request. A body announced larger than that
+// is left unread: the server closes the connection after the answer, and a
+// client waiting on "Expect: 100-continue" gets the answer without sending
+// the body (reading would tell the server to ask for it).
+func drain(r *http.Request) {
+	if r.ContentLength > maxDrain {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, r.Body, maxDrain)
+}
 
 func (h *handler) cancelUpload(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req struct {

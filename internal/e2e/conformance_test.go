@@ -1,11 +1,16 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -362,6 +367,50 @@ func TestSlaveModeRefused(t *testing.T) {
 		if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "cannot run as a slave") ||
 			strings.Contains(string(out), "listening") {
 			t.Errorf("exit %v, output:\n%s", err, out)
+		}
+	})
+}
+
+// TestExpectContinueOversized: a JSON request announcing a body over the
+// limit with "Expect: 100-continue" gets the 40001 envelope at once, with no
+// "100 Continue" first, so the client never sends the body (curl used to
+// fail with a send error). The same for raw bodies refused by their
+// announced length: PUT /file/content past maxEditSize (40049) and an
+// upload chunk of the wrong length (40013).
+func TestExpectContinueOversized(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{Environ: []string{"CR_SETTING_maxEditSize=1024"}}, func(t *testing.T, env *testenv.Env) {
+		alice, _ := env.Client().NewUser(t, "alice@example.com")
+		s := startUpload(t, alice, "cloudreve://my/a.bin", 10, nil)
+		for _, tc := range []struct {
+			method, path string
+			length       int64
+			code         int
+		}{
+			{"POST", "/api/v4/session/token", 5 << 20, 40001},
+			{"POST", "/api/v4/file/create", 100 << 20, 40001},
+			{"PUT", "/api/v4/file/content?uri=" + escape("cloudreve://my/big.txt"), 64 << 20, 40049},
+			{"POST", "/api/v4/file/upload/" + s.SessionID + "/0", 1 << 30, 40013},
+		} {
+			conn, err := net.Dial("tcp", strings.TrimPrefix(env.URL, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: stratus\r\nAuthorization: Bearer %s\r\n"+
+				"Content-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n",
+				tc.method, tc.path, alice.Token, tc.length)
+			// Only a server that waits for a body it asked for could block here;
+			// the deadline turns that into a failure instead of a hang.
+			conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("%s %s: %v", tc.method, tc.path, err)
+			}
+			var e testenv.Envelope
+			body, _ := io.ReadAll(resp.Body)
+			conn.Close()
+			if resp.StatusCode != 200 || json.Unmarshal(body, &e) != nil || e.Code != tc.code {
+				t.Errorf("%s %s: %d %s, want the %d envelope", tc.method, tc.path, resp.StatusCode, body, tc.code)
+			}
 		}
 	})
 }

@@ -41,6 +41,11 @@ func bodyDeadline(c SlowClients, next http.Handler) http.Handler {
 		b := &deadlineBody{ReadCloser: r.Body, rc: http.NewResponseController(w), start: time.Now(),
 			grace: c.BodyGrace, rate: c.MinBodyRate}
 		b.extend()
+		// On a shallow copy: the server keeps its own request, whose body
+		// must stay the one it made, or it no longer sees that an
+		// "Expect: 100-continue" body was never asked for, and reads it
+		// before answering instead of closing.
+		r = r.WithContext(r.Context())
 		r.Body = b
 		next.ServeHTTP(w, r)
 	})

@@ -24,8 +24,14 @@ var (
 )
 
 // Decode reads a JSON body into v with a size limit. Unknown fields are
-// ignored, as Cloudreve does.
+// ignored, as Cloudreve does. A body whose Content-Length is already over
+// the limit is refused before a byte is read: a client that sent
+// "Expect: 100-continue" then gets the envelope instead of a go-ahead, and
+// never sends the body the server would have to cut off.
 func Decode(r *http.Request, v any) error {
+	if r.ContentLength > MaxJSONBody {
+		return errTooLarge
+	}
 	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, MaxJSONBody))
 	if err := dec.Decode(v); err != nil {
 		var typeErr *json.UnmarshalTypeError
