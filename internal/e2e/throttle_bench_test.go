@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -85,5 +86,52 @@ func BenchmarkSignInBurst(b *testing.B) {
 		close(start)
 		wg.Wait()
 		b.ReportMetric(float64(evaluated.Load()), "evaluated/100")
+	}
+}
+
+// BenchmarkSharePasswordGuesses measures wrong share passwords evaluated
+// through the share listing from one address: eight guessers for five
+// seconds against a password-protected share.
+func BenchmarkSharePasswordGuesses(b *testing.B) {
+	env := testenv.Start(b, testenv.Options{})
+	alice, _ := env.Client().NewUser(b, "sharer-"+randomHex(4)+"@example.com")
+	alice.OK(b, "POST", "/file/create", map[string]any{"uri": "cloudreve://my/Docs", "type": "folder"})
+	alice.OK(b, "PUT", "/share", map[string]any{"uri": "cloudreve://my/Docs", "is_private": true, "password": "k3m9z0"})
+	var shares struct {
+		Shares []struct{ ID string } `json:"shares"`
+	}
+	alice.OK(b, "GET", "/share?page_size=10", nil).Decode(b, &shares)
+	if len(shares.Shares) != 1 {
+		b.Fatalf("shares %+v", shares)
+	}
+	u := env.URL + "/api/v4/file?uri=" + url.QueryEscape("cloudreve://"+shares.Shares[0].ID+":000000@share")
+	for b.Loop() {
+		var evaluated, refused atomic.Int64
+		const span = 5 * time.Second
+		stop := time.Now().Add(span)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for time.Now().Before(stop) {
+					resp, err := http.Get(u)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					var e testenv.Envelope
+					_ = json.NewDecoder(resp.Body).Decode(&e)
+					resp.Body.Close()
+					switch e.Code {
+					case 40069:
+						evaluated.Add(1)
+					case 429:
+						refused.Add(1)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		b.ReportMetric(float64(evaluated.Load()), "evaluated/5s")
+		b.ReportMetric(float64(refused.Load()), "refused/5s")
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/store"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // Conditions that Cloudreve gives their own codes.
@@ -49,6 +50,7 @@ type Service struct {
 	ids      *hashid.Codec
 	drivers  *drivers
 	log      *slog.Logger
+	limiter  *throttle.Limiter // share password guesses
 	now      func() time.Time
 	// lockSources report the held locks every mutation respects.
 	lockSources []LockSource
@@ -57,8 +59,8 @@ type Service struct {
 // New builds the service. Storage drivers are built from registry on first
 // use of each policy, with env.
 func New(db *store.DB, settings *setting.Service, ids *hashid.Codec, registry *storage.Registry,
-	env storage.Env, log *slog.Logger) *Service {
-	s := &Service{db: db, settings: settings, ids: ids, log: log, now: time.Now,
+	env storage.Env, log *slog.Logger, limiter *throttle.Limiter) *Service {
+	s := &Service{db: db, settings: settings, ids: ids, log: log, limiter: limiter, now: time.Now,
 		drivers: &drivers{registry: registry, env: env, byPolicy: map[int]policyDriver{}}}
 	s.AddLockSource(s.uploadLocks)
 	return s

@@ -13,6 +13,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/store/storetest"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // TestFolderSummaryWalkLimit checks that a summary stops, incomplete, at the
@@ -21,11 +22,12 @@ func TestFolderSummaryWalkLimit(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t, "sqlite")
 	log := slog.New(slog.DiscardHandler)
-	settings, err := setting.New(ctx, db, memory.New(), nil, log)
+	store := memory.New()
+	settings, err := setting.New(ctx, db, store, nil, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(db, settings, hashid.New("test"), storage.NewRegistry(), storage.Env{}, log)
+	s := New(db, settings, hashid.New("test"), storage.NewRegistry(), storage.Env{}, log, throttle.New(store, log))
 	u := &drive.User{Email: "a@example.com", Nick: "a", Status: drive.StatusActive, GroupID: drive.UserGroupID}
 	if err := db.CreateUser(ctx, u); err != nil {
 		t.Fatal(err)

@@ -3,10 +3,13 @@ package files
 import (
 	"context"
 	"crypto/subtle"
+	"strconv"
+	"time"
 
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/hashid"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // Conditions of the share filesystem (40-share §10) that Cloudreve gives
@@ -19,6 +22,42 @@ var (
 	errShareWalkTooDeep  = errs.E("files.shareTarget", errs.Internal, "folder chain too deep")
 	maxShareTargetDepth  = 4096
 )
+
+// SharePasswordLimits bound guesses at share passwords, counted before the
+// comparison (package throttle) on every path that takes one: listing, file
+// info, downloads, thumbnails, archives (all through the share filesystem)
+// and GET /share/info. A right password gives its attempt back.
+var SharePasswordLimits = struct {
+	PerAddress, PerShare int
+	Window               time.Duration
+}{PerAddress: 20, PerShare: 100, Window: time.Minute}
+
+// CheckSharePassword compares given with the password of sh in constant
+// time, after counting the attempt per client address (throttle.ClientIPFrom)
+// and per share: past either limit it is errs.RateLimited whatever the
+// password, a wrong one is ErrSharePassword. A share without a password
+// takes anything; an empty guess is refused uncounted (it guesses nothing).
+func (s *Service) CheckSharePassword(ctx context.Context, sh *drive.Share, given string) error {
+	if !sh.HasPassword() {
+		return nil
+	}
+	if given == "" {
+		return ErrSharePassword
+	}
+	res, err := s.limiter.Reserve(ctx,
+		throttle.Bucket{Key: throttle.Key("share_pw_addr", throttle.ClientIPFrom(ctx)),
+			Limit: SharePasswordLimits.PerAddress, Window: SharePasswordLimits.Window},
+		throttle.Bucket{Key: throttle.Key("share_pw_share", strconv.Itoa(sh.ID)),
+			Limit: SharePasswordLimits.PerShare, Window: SharePasswordLimits.Window})
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(given), []byte(sh.Password)) != 1 {
+		return ErrSharePassword
+	}
+	res.Refund(ctx)
+	return nil
+}
 
 // ShareTarget returns the file sh points at and its owner if the share is
 // valid (40-share §1): not expired, budget left, owner active, and the
@@ -98,8 +137,8 @@ func (s *Service) resolveShare(ctx context.Context, r reader, actor drive.Actor,
 	if !sh.Usable(s.now()) {
 		return nil, errs.E(op, ErrShareNotExist)
 	}
-	if sh.HasPassword() && subtle.ConstantTimeCompare([]byte(u.Password), []byte(sh.Password)) != 1 {
-		return nil, errs.E(op, ErrSharePassword)
+	if err := s.CheckSharePassword(ctx, sh, u.Password); err != nil {
+		return nil, errs.E(op, err)
 	}
 	target, _, err := s.shareTarget(ctx, r, sh)
 	if err != nil {

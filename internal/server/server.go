@@ -114,7 +114,9 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		DB: s.db, Settings: s.settings, KV: s.kv, IDs: ids, Log: s.log,
 		DataDir: s.cfg.System.DataDir, Limits: opt.Limits,
 	})
-	fileService := files.New(s.db, s.settings, ids, all.Registry(), storage.Env{DataDir: s.cfg.System.DataDir}, s.log)
+	limiter := throttle.New(s.kv, s.log)
+	fileService := files.New(s.db, s.settings, ids, all.Registry(), storage.Env{DataDir: s.cfg.System.DataDir}, s.log,
+		limiter)
 	s.files = fileService
 	directLinks := directlink.New(s.db, fileService, ids)
 	apiHandler := api.New(api.Deps{
@@ -122,7 +124,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		Media:       media.New(s.db, fileService, s.settings, s.log),
 		Archives:    archiver.New(s.db, fileService, s.kv, s.settings, ids, s.log),
 		DirectLinks: directLinks,
-		Shares:      share.New(s.db, fileService, ids),
+		Shares:      share.New(s.db, fileService, ids, s.settings),
 		Settings:    s.settings, IDs: ids,
 		Version: APIVersion, Config: s.cfg, Log: s.log,
 	})
@@ -138,7 +140,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	// Everything else is the web app (it answers 404 itself for the
 	// namespaces above, so a typo under /api never gets an HTML page).
 	mux.Handle("/", web.Handler())
-	s.handler = bodyDeadline(s.slow, mux)
+	s.handler = bodyDeadline(s.slow, throttle.WithClientIP(s.cfg.System.ProxyHeader, mux))
 
 	watchCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel

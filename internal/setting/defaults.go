@@ -104,6 +104,9 @@ var Defaults = map[string]string{
 	"entity_url_default_ttl":  "3600",
 	"entity_url_cache_margin": "600",
 
+	// Shortest password a user may choose for a share link (a Stratus key).
+	"share_password_min_length": "6",
+
 	// File system and explorer.
 	"use_cursor_pagination":            "1",
 	"max_page_size":                    "2000",

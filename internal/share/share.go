@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/hashid"
+	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/store"
 )
 
@@ -28,15 +30,16 @@ var (
 
 // Service manages share links.
 type Service struct {
-	db    *store.DB
-	files *files.Service
-	ids   *hashid.Codec
-	now   func() time.Time
+	db       *store.DB
+	files    *files.Service
+	ids      *hashid.Codec
+	settings *setting.Service
+	now      func() time.Time
 }
 
 // New builds the service.
-func New(db *store.DB, fs *files.Service, ids *hashid.Codec) *Service {
-	return &Service{db: db, files: fs, ids: ids, now: time.Now}
+func New(db *store.DB, fs *files.Service, ids *hashid.Codec, settings *setting.Service) *Service {
+	return &Service{db: db, files: fs, ids: ids, settings: settings, now: time.Now}
 }
 
 // Options are the attributes of a link set by create and edit (40-share §3).
@@ -82,7 +85,7 @@ func (s *Service) Create(ctx context.Context, actor drive.Actor, opt Options) (*
 	}
 	sh := &drive.Share{FileID: n.File.ID, OwnerID: actor.User.ID}
 	if opt.IsPrivate {
-		if sh.Password, err = password(opt.Password); err != nil {
+		if sh.Password, err = password(opt.Password, int(s.settings.Int("share_password_min_length"))); err != nil {
 			return nil, errs.E(op, err)
 		}
 	}
@@ -165,8 +168,17 @@ func (s *Service) Info(ctx context.Context, actor drive.Actor, id string, opt In
 		return nil, errs.E(op, err)
 	}
 	isOwner := !actor.IsAnonymous() && actor.User.ID == sh.OwnerID
-	l := &Link{Share: sh, File: target, Owner: owner, IsOwner: isOwner,
-		Unlocked: isOwner || !sh.HasPassword() || opt.Password == sh.Password}
+	// A password given here is a guess like any other: counted, and a
+	// throttled one answers 429 rather than "locked".
+	passwordOK := opt.Password != "" || !sh.HasPassword()
+	if passwordOK {
+		if err := s.files.CheckSharePassword(ctx, sh, opt.Password); errs.Is(errs.RateLimited, err) {
+			return nil, errs.E(op, err)
+		} else if err != nil {
+			passwordOK = false
+		}
+	}
+	l := &Link{Share: sh, File: target, Owner: owner, IsOwner: isOwner, Unlocked: isOwner || passwordOK}
 	if opt.CountViews {
 		if err := s.db.CountShareView(ctx, sh.ID); err != nil && !errs.Is(errs.NotExist, err) {
 			return nil, errs.E(op, err)
@@ -174,7 +186,7 @@ func (s *Service) Info(ctx context.Context, actor drive.Actor, id string, opt In
 		sh.Views++
 	}
 	if opt.OwnerExtended && isOwner {
-		if sh.HasPassword() && opt.Password != sh.Password {
+		if !passwordOK {
 			return nil, errs.E(op, files.ErrSharePassword)
 		}
 		if l.SourceURI, err = s.sourceURI(ctx, target); err != nil {
@@ -487,9 +499,11 @@ func checkAllowed(actor drive.Actor) error {
 
 const passwordAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
 
-// password checks a chosen password (up to 32 letters and digits) or makes
-// one of 8 characters from [0-9a-z] when none is given.
-func password(chosen string) (string, error) {
+// password checks a chosen password (minLen to 32 letters and digits) or
+// makes one of 8 characters from [0-9a-z] when none is given. The minimum
+// (setting share_password_min_length, 6 by default) is Stratus's: a
+// one-character password fell to guessing in well under a second.
+func password(chosen string, minLen int) (string, error) {
 	if chosen == "" {
 		out := make([]byte, 0, 8)
 		var b [1]byte
@@ -501,10 +515,14 @@ func password(chosen string) (string, error) {
 		}
 		return string(out), nil
 	}
+	minLen = min(max(minLen, 1), 32)
 	if len(chosen) > 32 || strings.IndexFunc(chosen, func(r rune) bool {
 		return !('0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z')
 	}) >= 0 {
 		return "", errs.E("share.password", errs.Invalid, "password must be up to 32 letters and digits")
+	}
+	if len(chosen) < minLen {
+		return "", errs.E("share.password", errs.Invalid, "password must be at least "+strconv.Itoa(minLen)+" characters")
 	}
 	return chosen, nil
 }

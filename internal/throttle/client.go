@@ -1,6 +1,7 @@
 package throttle
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"strings"
@@ -57,4 +58,22 @@ func FromUnconfiguredProxy(r *http.Request, proxyHeader string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+type clientIPKey struct{}
+
+// WithClientIP puts the client address of every request (ClientIP) in its
+// context, so that services deep below the HTTP edge can charge per-address
+// buckets.
+func WithClientIP(proxyHeader string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientIPKey{}, ClientIP(r, proxyHeader))))
+	})
+}
+
+// ClientIPFrom is the address WithClientIP recorded, or "" outside a
+// request.
+func ClientIPFrom(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return ip
 }
