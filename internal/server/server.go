@@ -140,7 +140,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	// Everything else is the web app (it answers 404 itself for the
 	// namespaces above, so a typo under /api never gets an HTML page).
 	mux.Handle("/", web.Handler())
-	s.handler = bodyDeadline(s.slow, throttle.WithClientIP(s.cfg.System.ProxyHeader, mux))
+	s.handler = bodyDeadline(s.slow, withClientIP(s.cfg.System.ProxyHeader, mux))
 
 	watchCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
@@ -151,6 +151,15 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		task.NewScheduler(fileService, s.settings, s.log).Run(watchCtx)
 	}()
 	return nil
+}
+
+// withClientIP puts every request's client address in its context
+// (throttle.ContextWithClientIP), for the per-address buckets of services.
+func withClientIP(proxyHeader string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := throttle.ContextWithClientIP(r.Context(), throttle.ClientIP(r, proxyHeader))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 func openKV(ctx context.Context, c config.Redis) (kv.Store, error) {

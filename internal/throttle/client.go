@@ -62,16 +62,14 @@ func FromUnconfiguredProxy(r *http.Request, proxyHeader string) (string, bool) {
 
 type clientIPKey struct{}
 
-// WithClientIP puts the client address of every request (ClientIP) in its
-// context, so that services deep below the HTTP edge can charge per-address
-// buckets.
-func WithClientIP(proxyHeader string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientIPKey{}, ClientIP(r, proxyHeader))))
-	})
+// ContextWithClientIP records the client address of a request (ClientIP)
+// in its context, so that services deep below the HTTP edge can charge
+// per-address buckets.
+func ContextWithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey{}, ip)
 }
 
-// ClientIPFrom is the address WithClientIP recorded, or "" outside a
+// ClientIPFrom is the address ContextWithClientIP recorded, or "" outside a
 // request.
 func ClientIPFrom(ctx context.Context) string {
 	ip, _ := ctx.Value(clientIPKey{}).(string)
