@@ -80,18 +80,9 @@ func (s *Service) SignIn(ctx context.Context, clientIP, email, password string, 
 		return SignInResult{}, errs.E(op, err)
 	}
 	email = lookupEmail(email)
-	pair := throttle.Key("signin_acct_addr", email, clientIP)
-	res, err := s.throttle.Reserve(ctx,
-		throttle.Bucket{Key: pair, Limit: s.limits.PerAccount, Window: s.limits.Window},
-		throttle.Bucket{Key: throttle.Key("signin_addr", clientIP), Limit: s.limits.PerIP, Window: s.limits.Window},
-		throttle.Bucket{Key: throttle.Key("signin_acct", email), Window: s.limits.Window})
+	res, pair, err := s.reserveSignIn(ctx, email, clientIP)
 	if err != nil {
 		return SignInResult{}, errs.E(op, err)
-	}
-	if free := s.limits.AccountFree; free > 0 {
-		if err := throttle.Wait(ctx, throttle.Backoff(res.Counts[2], free, accountDelayStep, accountDelayMax)); err != nil {
-			return SignInResult{}, errs.E(op, err)
-		}
 	}
 	u, err := s.checkPassword(ctx, email, password)
 	if err != nil {
@@ -119,6 +110,27 @@ func (s *Service) SignIn(ctx context.Context, clientIP, email, password string, 
 		return SignInResult{}, errs.E(op, err)
 	}
 	return SignInResult{Login: login}, nil
+}
+
+// reserveSignIn counts one sign-in attempt of email from clientIP against
+// the limits (see Limits), waiting first when the account is past its free
+// attempts. The caller refunds the reservation and forgets pair on success.
+func (s *Service) reserveSignIn(ctx context.Context, email, clientIP string) (*throttle.Reservation, string, error) {
+	pair := throttle.Key("signin_acct_addr", email, clientIP)
+	res, err := s.throttle.Reserve(ctx,
+		throttle.Bucket{Key: pair, Limit: s.limits.PerAccount, Window: s.limits.Window},
+		throttle.Bucket{Key: throttle.Key("signin_addr", clientIP), Limit: s.limits.PerIP, Window: s.limits.Window},
+		throttle.Bucket{Key: throttle.Key("signin_acct", email), Window: s.limits.Window})
+	if err != nil {
+		return nil, "", err
+	}
+	if free := s.limits.AccountFree; free > 0 {
+		if err := throttle.Wait(ctx, throttle.Backoff(res.Counts[2], free, accountDelayStep, accountDelayMax)); err != nil {
+			res.Refund(ctx)
+			return nil, "", err
+		}
+	}
+	return res, pair, nil
 }
 
 // checkPassword finds the account and verifies the password, upgrading a

@@ -63,6 +63,7 @@ func New(db *store.DB, settings *setting.Service, ids *hashid.Codec, registry *s
 	s := &Service{db: db, settings: settings, ids: ids, log: log, limiter: limiter, now: time.Now,
 		drivers: &drivers{registry: registry, env: env, byPolicy: map[int]policyDriver{}}}
 	s.AddLockSource(s.uploadLocks)
+	s.AddLockSource(s.davLocks)
 	return s
 }
 

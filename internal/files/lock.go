@@ -165,8 +165,9 @@ func (e *LockConflictError) Unwrap() error { return ErrLockConflict }
 // ErrorData returns the locks, which clients show and may force-unlock.
 func (e *LockConflictError) ErrorData() any { return e.Locks }
 
-// ForceUnlock releases locks by token: each must be a pending upload of the
-// actor, which is cancelled. Any unknown token fails the whole call, as in
+// ForceUnlock releases locks by token: each must be a WebDAV lock on the
+// actor's tree, which is removed, or a pending upload of the actor, which
+// is cancelled. Any unknown token fails the whole call, as in
 // the contract, before anything is released.
 func (s *Service) ForceUnlock(ctx context.Context, actor drive.Actor, tokens []string) error {
 	const op = "files.ForceUnlock"
@@ -176,7 +177,12 @@ func (s *Service) ForceUnlock(ctx context.Context, actor drive.Actor, tokens []s
 	if len(tokens) == 0 || len(tokens) > 16384 {
 		return errs.E(op, errs.Invalid, "tokens must hold 1 to 16384 entries")
 	}
+	dav := map[string]bool{}
 	for _, t := range tokens {
+		if l, err := s.db.DavLockByToken(ctx, t); err == nil && l.OwnerID == actor.User.ID {
+			dav[t] = true
+			continue
+		}
 		sess, err := s.db.UploadSessionByID(ctx, t)
 		if errs.Is(errs.NotExist, err) || (err == nil && sess.OwnerID != actor.User.ID) {
 			return errs.E(op, ErrUnlockFailed)
@@ -185,6 +191,12 @@ func (s *Service) ForceUnlock(ctx context.Context, actor drive.Actor, tokens []s
 		}
 	}
 	for _, t := range tokens {
+		if dav[t] {
+			if err := s.db.DeleteDavLock(ctx, t); err != nil && !errs.Is(errs.NotExist, err) {
+				return errs.E(op, err)
+			}
+			continue
+		}
 		sess, err := s.db.UploadSessionByID(ctx, t)
 		if errs.Is(errs.NotExist, err) {
 			continue // released meanwhile

@@ -56,7 +56,7 @@ func (s *Service) Move(ctx context.Context, actor drive.Actor, rawURIs []string,
 			}
 			switch {
 			case copy:
-				err = s.copyTree(ctx, tx, actor, src.File, dst.File)
+				err = s.copyTree(ctx, tx, actor, src.File, dst.File, src.File.Name)
 			case src.FS == drive.FSTrash:
 				err = s.untrash(ctx, tx, actor, src.File, dst)
 			default:
@@ -131,10 +131,10 @@ func ancestorsOf(ctx context.Context, tx *store.Tx, f *drive.File) (map[int]bool
 	return out, nil
 }
 
-// copyTree copies src and its subtree into dst. Blobs are shared: each copy
+// copyTree copies src and its subtree into dst, naming the copy of src name. Blobs are shared: each copy
 // links the same entities, raising their reference counts, and the owner is
 // charged their full size. Blobs still uploading are not copied.
-func (s *Service) copyTree(ctx context.Context, tx *store.Tx, actor drive.Actor, src, dst *drive.File) error {
+func (s *Service) copyTree(ctx context.Context, tx *store.Tx, actor drive.Actor, src, dst *drive.File, name string) error {
 	tree, err := walk(ctx, tx, src, WalkLimit(actor))
 	if err != nil {
 		return err
@@ -179,8 +179,7 @@ func (s *Service) copyTree(ctx context.Context, tx *store.Tx, actor drive.Actor,
 	}
 	metaByFile := map[int][]store.Meta{}
 	for _, m := range metas {
-		switch m.Name {
-		case drive.MetaUploadSessionID, drive.MetaRestoreURI, drive.MetaExpectedCollectTime, "sys:fulltext_index":
+		if !copiedMeta(m.Name) {
 			continue
 		}
 		metaByFile[m.FileID] = append(metaByFile[m.FileID], m)
@@ -192,7 +191,11 @@ func (s *Service) copyTree(ctx context.Context, tx *store.Tx, actor drive.Actor,
 		if f.ID == src.ID {
 			parent = dst.ID
 		}
-		c := &drive.File{Type: f.Type, Name: f.Name, OwnerID: actor.User.ID, Size: f.Size,
+		copyName := f.Name
+		if f.ID == src.ID {
+			copyName = name
+		}
+		c := &drive.File{Type: f.Type, Name: copyName, OwnerID: actor.User.ID, Size: f.Size,
 			PrimaryEntity: f.PrimaryEntity, ParentID: parent, IsSymbolic: f.IsSymbolic, Props: f.Props,
 			PolicyID: f.PolicyID, CreatedAt: now, UpdatedAt: f.UpdatedAt}
 		if err := tx.InsertFile(ctx, c); err != nil {
@@ -218,4 +221,14 @@ func (s *Service) copyTree(ctx context.Context, tx *store.Tx, actor drive.Actor,
 		}
 	}
 	return nil
+}
+
+// copiedMeta reports whether a metadata entry goes with a copy: not the
+// bookkeeping of uploads and of the trash.
+func copiedMeta(name string) bool {
+	switch name {
+	case drive.MetaUploadSessionID, drive.MetaRestoreURI, drive.MetaExpectedCollectTime, "sys:fulltext_index":
+		return false
+	}
+	return true
 }

@@ -33,19 +33,28 @@ func (s *Service) ReplaceContent(ctx context.Context, actor drive.Actor, rawURI,
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	info := storage.UploadInfo{Size: size, PartSize: sess.ChunkSize}
-	for i := range info.NumParts() {
-		_, length, _ := info.Part(i)
-		if err := s.UploadChunk(ctx, actor, sess.ID, i, io.LimitReader(body, length), length); err != nil {
-			s.discard(ctx, sess.ID)
-			return nil, errs.E(op, err)
-		}
+	if err := s.relay(ctx, actor, sess, body, size); err != nil {
+		return nil, errs.E(op, err)
 	}
 	n, err := s.Info(ctx, actor, sess.URI.String())
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
 	return n, nil
+}
+
+// relay stores size bytes of body through the parts of sess as they
+// arrive; on any failure it discards the session.
+func (s *Service) relay(ctx context.Context, actor drive.Actor, sess *UploadSession, body io.Reader, size int64) error {
+	info := storage.UploadInfo{Size: size, PartSize: sess.ChunkSize}
+	for i := range info.NumParts() {
+		_, length, _ := info.Part(i)
+		if err := s.UploadChunk(ctx, actor, sess.ID, i, io.LimitReader(body, length), length); err != nil {
+			s.discard(ctx, sess.ID)
+			return err
+		}
+	}
+	return nil
 }
 
 // discard removes an upload session after a failure, if it is still there.

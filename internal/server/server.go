@@ -34,6 +34,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/task"
 	"github.com/stratus-drive/stratus/internal/throttle"
 	"github.com/stratus-drive/stratus/internal/web"
+	"github.com/stratus-drive/stratus/internal/webdav"
 )
 
 // Version is the Stratus release; APIVersion is the Cloudreve API level it
@@ -132,6 +133,10 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	mux.Handle(api.Prefix+"/", apiHandler)
 	mux.Handle(directlink.PathPrefix, api.DirectLinks(api.Deps{DirectLinks: directLinks, Settings: s.settings,
 		Config: s.cfg, Log: s.log}))
+	dav := webdav.New(webdav.Deps{Accounts: s.accounts, Files: fileService, IDs: ids, Log: s.log,
+		ProxyHeader: s.cfg.System.ProxyHeader})
+	mux.Handle(webdav.Prefix, dav)
+	mux.Handle(webdav.Prefix+"/", dav)
 	mux.Handle("GET /s/{id}", api.ShareRedirect())
 	mux.Handle("GET /s/{id}/{password}", api.ShareRedirect())
 	for path := range api.LogoPaths {

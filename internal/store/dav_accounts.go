@@ -105,3 +105,14 @@ func scanDavAccount(s scanner) (*drive.DavAccount, error) {
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
 	return &a, nil
 }
+
+var davAccountByPassword = define("DavAccountByPassword", `SELECT `+davAccountColumns+` FROM dav_accounts
+ WHERE owner_id = ? AND password = ?`)
+
+// DavAccountByPassword returns owner's account with password, or
+// errs.NotExist.
+func (r *runner) DavAccountByPassword(ctx context.Context, owner int, password string) (*drive.DavAccount, error) {
+	const op = "store.DavAccountByPassword"
+	a, err := scanDavAccount(r.row(ctx, davAccountByPassword, owner, password))
+	return a, classify(op, err)
+}

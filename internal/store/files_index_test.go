@@ -52,6 +52,9 @@ func init() {
 		"DavAccountByID":        {1},
 		"ListDavAccounts":       {1, 11},
 		"ListDavAccounts/after": {1, 7, 11},
+		"DavAccountByPassword":  {1, "0123456789abcdefghijklmnopqrstuv"},
+		"DavLockByToken":        {"opaquelocktoken:x"},
+		"LiveDavLocks":          {1, time.Now()},
 	} {
 		readQueries[name] = struct {
 			args     []any

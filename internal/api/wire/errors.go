@@ -71,6 +71,8 @@ var sentinels = []sentinelCode{
 	{files.ErrPolicyNotAllowed, CodePolicyNotAllowed, "Storage policy does not allow this"},
 	{files.ErrLockConflict, CodeLockConflict, "Lock conflict"},
 	{files.ErrUnlockFailed, CodeParamErr, "Failed to unlock file"},
+	{files.ErrLockNotExist, CodeParamErr, "Failed to unlock file"},
+	{files.ErrParentNotExist, CodeParentNotExist, "Parent folder does not exist"},
 	{files.ErrIO, CodeIOFailed, "I/O operation failed"},
 	{files.ErrShareNotExist, CodeNotFound, "Shared file does not exist"},
 	{files.ErrSharePassword, CodeIncorrectPassword, "Incorrect share password"},

@@ -1,0 +1,384 @@
+package files
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/stratus-drive/stratus/internal/drive"
+	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/hashid"
+	"github.com/stratus-drive/stratus/internal/store"
+)
+
+// What the WebDAV server needs beyond the REST operations: a stat that
+// includes roots, children streamed page by page, content writes without the
+// online-edit limit, dead properties, COPY/MOVE to a named destination and
+// MKCOL with RFC 4918's parent rule. Locks are in davlock.go.
+
+// LoadMetadata fills File.Metadata of nodes with their public entries.
+func (s *Service) LoadMetadata(ctx context.Context, nodes []*Node) error {
+	if err := s.loadMetadata(ctx, nodes); err != nil {
+		return errs.E("files.LoadMetadata", err)
+	}
+	return nil
+}
+
+// EachChild calls fn with the children of folder n, folders first, in id
+// order, at most page at a time, so that a folder of any size is walked in
+// bounded memory. fn's error stops the walk and is returned.
+func (s *Service) EachChild(ctx context.Context, actor drive.Actor, n *Node, page int, fn func([]*Node) error) error {
+	const op = "files.EachChild"
+	if !n.File.IsFolder() {
+		return errs.E(op, ErrPathNotExist, "not a folder")
+	}
+	if err := requireCap(n, CapList); err != nil {
+		return errs.E(op, err)
+	}
+	if n.singleFile != nil {
+		c := s.node(n.URI.Join(n.singleFile.Name), drive.FSShare, n.singleFile, actor)
+		c.Share = n.Share
+		return fn([]*Node{c})
+	}
+	for _, typ := range []drive.FileType{drive.TypeFolder, drive.TypeFile} {
+		var after *store.Cursor
+		for {
+			rows, err := s.db.ListChildren(ctx, n.File.ID, typ, store.OrderID, false, after, page)
+			if err != nil {
+				return errs.E(op, err)
+			}
+			if len(rows) > 0 {
+				if err := fn(s.children(n, rows, actor)); err != nil {
+					return err
+				}
+			}
+			if len(rows) < page {
+				break
+			}
+			after = &store.Cursor{ID: rows[len(rows)-1].ID}
+		}
+	}
+	return nil
+}
+
+// OpenNode opens the current content of file n for reading.
+func (s *Service) OpenNode(ctx context.Context, n *Node) (*Content, error) {
+	const op = "files.OpenNode"
+	if err := requireCap(n, CapDownload); err != nil {
+		return nil, errs.E(op, err)
+	}
+	if n.File.IsFolder() {
+		return nil, errs.E(op, ErrEntityNotExist)
+	}
+	c, err := s.OpenContent(ctx, s.ids.Encode(n.File.PrimaryEntity, hashid.Entity))
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	c.ModTime = n.File.UpdatedAt
+	return c, nil
+}
+
+// PutOptions qualify a content write.
+type PutOptions struct {
+	// ModTime is the modification time to record (X-OC-Mtime); zero: now.
+	ModTime time.Time
+}
+
+// PutContent stores size bytes from body as the content of the file at
+// rawURI: a new file, or a new current version of an existing one. It is
+// ReplaceContent without the online-edit size limit: quota is reserved
+// before the first byte is stored, the body is relayed part by part, and
+// any failure (a client that drops mid-body included) discards the session,
+// leaving neither a partial file nor a reservation. The parent folder must
+// exist. Locks on the file or its folder (WebDAV locks need their token in
+// ctx) refuse it before anything is stored.
+func (s *Service) PutContent(ctx context.Context, actor drive.Actor, rawURI string, body io.Reader, size int64,
+	opt PutOptions) (*Node, error) {
+	const op = "files.PutContent"
+	if size < 0 {
+		return nil, errs.E(op, ErrInvalidContentLength)
+	}
+	u, err := s.newItemURI(actor, rawURI)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if u.IsRoot() {
+		return nil, errs.E(op, ErrUnsupportedAction)
+	}
+	parentURI, _ := u.Parent()
+	parent, err := s.resolve(ctx, s.db, actor, parentURI)
+	if err != nil {
+		return nil, errs.E(op, ErrParentNotExist, err.Error())
+	}
+	if !parent.File.IsFolder() {
+		return nil, errs.E(op, ErrParentNotExist, "the parent is a file")
+	}
+	if f, err := s.db.ChildByName(ctx, parent.File.ID, u.Name()); err == nil && f.IsFolder() {
+		return nil, errs.E(op, ErrNameConflict, "a folder has that name")
+	}
+	var lastModified int64
+	if !opt.ModTime.IsZero() {
+		lastModified = opt.ModTime.UnixMilli()
+	}
+	sess, err := s.CreateUpload(ctx, actor, UploadRequest{URI: u.String(), Size: size, EntityType: "version",
+		LastModified: lastModified})
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if err := s.relay(ctx, actor, sess, body, size); err != nil {
+		return nil, errs.E(op, err)
+	}
+	n, err := s.Resolve(ctx, actor, sess.URI.String())
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	return n, nil
+}
+
+// ErrParentNotExist is a new item whose folder is missing (RFC 4918: 409).
+var ErrParentNotExist = errs.NewSentinel(errs.Conflict, "parent folder does not exist")
+
+// MakeFolder creates the folder at rawURI; unlike Create, its parent must
+// exist already, and an existing item of any type is ErrNameConflict.
+func (s *Service) MakeFolder(ctx context.Context, actor drive.Actor, rawURI string) (*Node, error) {
+	const op = "files.MakeFolder"
+	u, err := s.newItemURI(actor, rawURI)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if u.IsRoot() {
+		return nil, errs.E(op, ErrNameConflict, "the root already exists")
+	}
+	if err := s.checkName(ctx, s.db, actor, u.Name(), drive.TypeFolder); err != nil {
+		return nil, errs.E(op, err)
+	}
+	var f *drive.File
+	err = s.inTxRetry(ctx, func(tx *store.Tx) error {
+		if err := lockTree(ctx, tx, actor); err != nil {
+			return err
+		}
+		parentURI, _ := u.Parent()
+		parent, err := s.resolve(ctx, tx, actor, parentURI)
+		if errs.Is(errs.NotExist, err) {
+			return ErrParentNotExist
+		} else if err != nil {
+			return err
+		}
+		if !parent.File.IsFolder() || parent.File.IsSymbolic {
+			return ErrParentNotExist
+		}
+		if _, err := tx.ChildByName(ctx, parent.File.ID, u.Name()); err == nil {
+			return ErrNameConflict
+		} else if !errs.Is(errs.NotExist, err) {
+			return err
+		}
+		if err := s.checkLocks(ctx, tx, actor.User.ID, itemTarget(parentURI.Path)); err != nil {
+			return err
+		}
+		f = &drive.File{Type: drive.TypeFolder, Name: u.Name(), OwnerID: actor.User.ID, ParentID: parent.File.ID,
+			PolicyID: policyOf(actor)}
+		if err := tx.InsertFile(ctx, f); err != nil {
+			if errs.Is(errs.Exist, err) {
+				return ErrNameConflict
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	return s.node(u, drive.FSMy, f, actor), nil
+}
+
+// TransferOptions qualify Transfer.
+type TransferOptions struct {
+	Copy bool
+	// Overwrite trashes an item already at the destination; without it an
+	// existing destination is ErrNameConflict.
+	Overwrite bool
+	// Shallow copies a folder without its members (COPY with Depth: 0).
+	Shallow bool
+}
+
+// Transfer moves or copies the item at rawSrc to rawDst, a path in the
+// actor's tree whose parent folder must exist (else ErrParentNotExist). It
+// reports whether an existing item was replaced. Everything happens in one
+// transaction: a failure leaves both places as they were.
+func (s *Service) Transfer(ctx context.Context, actor drive.Actor, rawSrc, rawDst string, opt TransferOptions) (bool, error) {
+	const op = "files.Transfer"
+	srcURI, err := parseURI(rawSrc)
+	if err != nil {
+		return false, errs.E(op, err)
+	}
+	dstURI, err := s.newItemURI(actor, rawDst)
+	if err != nil {
+		return false, errs.E(op, err)
+	}
+	if dstURI.IsRoot() {
+		return false, errs.E(op, ErrNameConflict, "the destination is a root")
+	}
+	replaced := false
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		replaced = false
+		if err := lockTree(ctx, tx, actor); err != nil {
+			return err
+		}
+		src, err := s.resolve(ctx, tx, actor, srcURI)
+		if err != nil {
+			return err
+		}
+		if src.File.ID == 0 || src.File.IsRoot() {
+			return errs.E(op, ErrUnsupportedAction, "cannot move or copy a root")
+		}
+		if src.FS != drive.FSMy || !src.Owned {
+			return ErrNotOwner
+		}
+		parentURI, _ := dstURI.Parent()
+		parent, err := s.resolve(ctx, tx, actor, parentURI)
+		if errs.Is(errs.NotExist, err) {
+			return ErrParentNotExist
+		} else if err != nil {
+			return err
+		}
+		if !parent.File.IsFolder() || parent.File.IsSymbolic {
+			return ErrParentNotExist
+		}
+		ancestors, err := ancestorsOf(ctx, tx, parent.File)
+		if err != nil {
+			return err
+		}
+		if ancestors[src.File.ID] {
+			return errs.E(op, ErrUnsupportedAction, "cannot move or copy a folder into itself")
+		}
+		name := dstURI.Name()
+		if err := s.checkName(ctx, tx, actor, name, src.File.Type); err != nil {
+			return err
+		}
+		targets := []lockTarget{itemTarget(parentURI.Path)}
+		if !opt.Copy {
+			from, _ := srcURI.Parent()
+			targets = append(targets, treeTarget(srcURI.Path), itemTarget(from.Path))
+		}
+		if err := s.checkLocks(ctx, tx, actor.User.ID, targets...); err != nil {
+			return err
+		}
+		existing, err := tx.ChildByName(ctx, parent.File.ID, name)
+		switch {
+		case err == nil && existing.ID == src.File.ID:
+			return nil // onto itself: nothing to do
+		case err == nil:
+			if !opt.Overwrite {
+				return ErrNameConflict
+			}
+			if err := s.checkLocks(ctx, tx, actor.User.ID, treeTarget(dstURI.Path)); err != nil {
+				return err
+			}
+			gone := s.node(parentURI.Join(name), drive.FSMy, existing, actor)
+			if err := s.trash(ctx, tx, actor, gone); err != nil {
+				return err
+			}
+			replaced = true
+		case !errs.Is(errs.NotExist, err):
+			return err
+		}
+		switch {
+		case !opt.Copy:
+			err = tx.MoveFile(ctx, src.File.ID, parent.File.ID, name, src.File.UpdatedAt)
+		case opt.Shallow && src.File.IsFolder():
+			err = s.copyShallow(ctx, tx, actor, src.File, parent.File, name)
+		default:
+			err = s.copyTree(ctx, tx, actor, src.File, parent.File, name)
+		}
+		if errs.Is(errs.Exist, err) {
+			return ErrNameConflict
+		}
+		return err
+	})
+	if err != nil {
+		return false, errs.E(op, err)
+	}
+	return replaced, nil
+}
+
+// copyShallow copies folder src into dst as name, with its metadata but
+// without its members.
+func (s *Service) copyShallow(ctx context.Context, tx *store.Tx, actor drive.Actor, src, dst *drive.File, name string) error {
+	c := &drive.File{Type: src.Type, Name: name, OwnerID: actor.User.ID, ParentID: dst.ID, Props: src.Props,
+		PolicyID: src.PolicyID, CreatedAt: s.now(), UpdatedAt: src.UpdatedAt}
+	if err := tx.InsertFile(ctx, c); err != nil {
+		return err
+	}
+	metas, err := tx.MetadataOf(ctx, []int{src.ID})
+	if err != nil {
+		return err
+	}
+	for _, m := range metas {
+		if !copiedMeta(m.Name) {
+			continue
+		}
+		m.FileID = c.ID
+		if err := tx.SetMetadata(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PropPatch is one change of a dead property.
+type PropPatch struct {
+	Key    string // metadata key, dav:<namespace>|<local>
+	Value  string
+	Remove bool
+}
+
+// PatchDeadProps applies patches, in order and all or nothing, to the item
+// at rawURI. Dead properties are metadata the owner may change; WebDAV locks
+// on the item need their token in ctx.
+func (s *Service) PatchDeadProps(ctx context.Context, actor drive.Actor, rawURI string, patches []PropPatch) error {
+	const op = "files.PatchDeadProps"
+	u, err := parseURI(rawURI)
+	if err != nil {
+		return errs.E(op, err)
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := lockTree(ctx, tx, actor); err != nil {
+			return err
+		}
+		n, err := s.resolve(ctx, tx, actor, u)
+		if err != nil {
+			return err
+		}
+		if n.File.ID == 0 || !n.Owned || n.FS != drive.FSMy {
+			return ErrNotOwner
+		}
+		if err := s.checkLocks(ctx, tx, actor.User.ID, itemTarget(n.URI.Path)); err != nil {
+			return err
+		}
+		for _, p := range patches {
+			if p.Remove {
+				err = tx.DeleteMetadata(ctx, n.File.ID, p.Key)
+			} else {
+				err = tx.SetMetadata(ctx, store.Meta{FileID: n.File.ID, Name: p.Key, Value: p.Value, Public: true})
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return errs.E(op, err)
+	}
+	return nil
+}
+
+// CheckWalk fails with ErrWalkLimit when the subtree of folder n holds more
+// items than the actor's group may walk (max_walked_files), so that a
+// recursive listing can be refused before its first byte.
+func (s *Service) CheckWalk(ctx context.Context, actor drive.Actor, n *Node) error {
+	if _, err := walk(ctx, s.db, n.File, WalkLimit(actor)); err != nil {
+		return errs.E("files.CheckWalk", err)
+	}
+	return nil
+}
