@@ -41,7 +41,7 @@ var levels = map[string]int{
 	// L4 rooms over files.
 	"share": 5, "task": 5, "media": 5, "archiver": 5, "directlink": 5,
 	// L5 edge.
-	"api": levelEdge, "web": levelEdge,
+	"api": levelEdge, "web": levelEdge, "webdav": levelEdge,
 	// L6 composition root.
 	"server": 7,
 	// L7 test harnesses; the suites above the server harness they drive.
