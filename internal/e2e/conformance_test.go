@@ -414,3 +414,57 @@ func TestExpectContinueOversized(t *testing.T) {
 		}
 	})
 }
+
+// TestLivePhoto: an upload with entity_type "live_photo" attaches the video
+// to the existing image as its live-photo entity (30-files §9.1): the image
+// stays the current version, the file info lists both entities and counts
+// both, and the video downloads by its entity ID. A missing image is 40016
+// and creates nothing; a new video replaces the old one; a cancelled one
+// leaves the image alone.
+func TestLivePhoto(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		alice, _ := env.Client().NewUser(t, "alice@example.com")
+		const img = "cloudreve://my/Photos/IMG_1.heic"
+		upload(t, alice, img, []byte("image"), nil)
+
+		alice.ExpectCode(t, 40016, "PUT", "/file/upload", map[string]any{"uri": "cloudreve://my/New/IMG_2.heic", "size": 3,
+			"entity_type": "live_photo"})
+		alice.ExpectCode(t, 40016, "PUT", "/file/upload", map[string]any{"uri": "cloudreve://my/Photos", "size": 3,
+			"entity_type": "live_photo"})
+		if l := list(t, alice, "cloudreve://my", ""); len(l.Files) != 1 {
+			t.Errorf("root after refused live photos = %v", names(l.Files))
+		}
+
+		upload(t, alice, img, []byte("video-one"), map[string]any{"entity_type": "live_photo"})
+		upload(t, alice, img, []byte("video-2"), map[string]any{"entity_type": "live_photo"})
+		d := info(t, alice, img, "&extended=true")
+		x := d.ExtendedInfo
+		var live string
+		for _, e := range x.Entities {
+			if e.Type == 2 {
+				if live != "" {
+					t.Error("two live-photo entities")
+				}
+				live = e.ID
+			}
+		}
+		if live == "" || len(x.Entities) != 2 || x.StorageUsed != int64(len("image")+len("video-2")) || d.Size != int64(len("image")) {
+			t.Fatalf("extended info = %+v, size %d", x, d.Size)
+		}
+		if used := capacityUsed(t, alice); used != x.StorageUsed {
+			t.Errorf("used = %d, want %d", used, x.StorageUsed)
+		}
+		if _, body := fetch(t, downloadURL(t, alice, img, nil), nil); string(body) != "image" {
+			t.Errorf("current version = %q", body)
+		}
+		if _, body := fetch(t, downloadURL(t, alice, img, map[string]any{"entity": live}), nil); string(body) != "video-2" {
+			t.Errorf("live photo = %q", body)
+		}
+
+		s := startUpload(t, alice, img, 4, map[string]any{"entity_type": "live_photo"})
+		alice.OK(t, "DELETE", "/file/upload", map[string]any{"id": s.SessionID, "uri": img})
+		if after := info(t, alice, img, "&extended=true"); len(after.ExtendedInfo.Entities) != 2 || capacityUsed(t, alice) != x.StorageUsed {
+			t.Errorf("after a cancelled live photo: %+v", after.ExtendedInfo)
+		}
+	})
+}

@@ -23,7 +23,7 @@ type UploadRequest struct {
 	LastModified int64 // Unix ms; 0 = now at completion
 	MimeType     string
 	Metadata     map[string]string
-	EntityType   string // "", "version"
+	EntityType   string // "", "version", "live_photo"
 	Previous     string // entity hashid the client based its edit on
 }
 
@@ -57,7 +57,7 @@ func (s *Service) CreateUpload(ctx context.Context, actor drive.Actor, req Uploa
 		return nil, errs.E(op, errs.Invalid, "size must not be negative")
 	}
 	switch req.EntityType {
-	case "", "version":
+	case "", "version", "live_photo":
 	default:
 		return nil, errs.E(op, errs.Invalid, "unsupported entity_type")
 	}
@@ -129,7 +129,20 @@ func (s *Service) placeholder(ctx context.Context, tx *store.Tx, actor drive.Act
 		return err
 	}
 	f, err := tx.ChildByName(ctx, parent.ID, u.Name())
+	entityType := drive.EntityVersion
 	switch {
+	case req.EntityType == "live_photo":
+		// The video of a live photo joins the existing image (30-files
+		// §9.1) as its live-photo entity; the image stays current.
+		if errs.Is(errs.NotExist, err) || err == nil && f.IsFolder() {
+			return errs.E("files.placeholder", ErrPathNotExist, "a live photo needs its existing image")
+		} else if err != nil {
+			return err
+		}
+		if err := s.checkLocks(ctx, tx, actor.User.ID, itemTarget(u.Path)); err != nil {
+			return err
+		}
+		entityType = drive.EntityLivePhoto
 	case err == nil:
 		if f.IsFolder() || req.EntityType != "version" {
 			return ErrNameConflict
@@ -164,7 +177,7 @@ func (s *Service) placeholder(ctx context.Context, tx *store.Tx, actor drive.Act
 			return ErrInsufficientCapacity
 		}
 	}
-	e := &drive.Entity{Type: drive.EntityVersion, Source: key, Size: req.Size, ReferenceCount: 1,
+	e := &drive.Entity{Type: entityType, Source: key, Size: req.Size, ReferenceCount: 1,
 		PolicyID: sess.PolicyID, CreatedBy: actor.User.ID, UploadSessionID: sess.ID}
 	if err := tx.InsertEntity(ctx, e); err != nil {
 		return err
@@ -296,10 +309,19 @@ func (s *Service) finishUpload(ctx context.Context, sess *store.UploadSession, p
 		if err != nil {
 			return err
 		}
-		if err := s.replaceVersion(ctx, tx, f, sess.EntityID, sess.Size, updated); err != nil {
-			return err
+		if e.Type == drive.EntityLivePhoto {
+			if err := s.replaceLivePhoto(ctx, tx, f, sess.EntityID); err != nil {
+				return err
+			}
+		} else {
+			if err := s.replaceVersion(ctx, tx, f, sess.EntityID, sess.Size, updated); err != nil {
+				return err
+			}
+			if err := tx.DeleteMetadata(ctx, f.ID, drive.MetaThumbDisabled); err != nil {
+				return err
+			}
 		}
-		if err := tx.DeleteMetadata(ctx, f.ID, drive.MetaUploadSessionID, drive.MetaThumbDisabled); err != nil {
+		if err := s.clearUploadMarker(ctx, tx, sess); err != nil {
 			return err
 		}
 		for k, v := range sess.Metadata {
@@ -316,6 +338,44 @@ func (s *Service) finishUpload(ctx context.Context, sess *store.UploadSession, p
 }
 
 var errAlreadyDone = errors.New("upload already completed")
+
+// replaceLivePhoto makes entity the live-photo entity of f: a file has one,
+// so an earlier one is unlinked and its bytes credited.
+func (s *Service) replaceLivePhoto(ctx context.Context, tx *store.Tx, f *drive.File, entity int) error {
+	entities, err := tx.EntitiesOfFile(ctx, f.ID)
+	if err != nil {
+		return err
+	}
+	var freed int64
+	for _, e := range entities {
+		if e.Type == drive.EntityLivePhoto && e.ID != entity && e.UploadSessionID == "" {
+			if err := s.unlink(ctx, tx, f.ID, e); err != nil {
+				return err
+			}
+			freed += e.Size
+		}
+	}
+	if freed > 0 {
+		return tx.UserStorageAdd(ctx, f.OwnerID, -freed)
+	}
+	return nil
+}
+
+// clearUploadMarker removes sys:upload_session_id from the file of sess if
+// it names sess: it may name a newer upload that started after this one
+// expired, which keeps it.
+func (s *Service) clearUploadMarker(ctx context.Context, tx *store.Tx, sess *store.UploadSession) error {
+	metas, err := tx.MetadataOf(ctx, []int{sess.FileID})
+	if err != nil {
+		return err
+	}
+	for _, m := range metas {
+		if m.Name == drive.MetaUploadSessionID && m.Value == sess.ID {
+			return tx.DeleteMetadata(ctx, sess.FileID, drive.MetaUploadSessionID)
+		}
+	}
+	return nil
+}
 
 // replaceVersion makes entity the current version of f and drops old
 // versions beyond what the owner's retention keeps, crediting their bytes.
@@ -474,18 +534,7 @@ func (s *Service) discardUpload(ctx context.Context, sess *store.UploadSession) 
 				return tx.DeleteFiles(ctx, []int{f.ID})
 			}
 		}
-		// The marker may name a newer upload that started after this one
-		// expired; that one keeps it.
-		metas, err := tx.MetadataOf(ctx, []int{sess.FileID})
-		if err != nil {
-			return err
-		}
-		for _, m := range metas {
-			if m.Name == drive.MetaUploadSessionID && m.Value == sess.ID {
-				return tx.DeleteMetadata(ctx, sess.FileID, drive.MetaUploadSessionID)
-			}
-		}
-		return nil
+		return s.clearUploadMarker(ctx, tx, sess)
 	})
 }
 
