@@ -25,7 +25,9 @@ import (
 func TestCluster(t *testing.T) {
 	t.Parallel()
 	limits := account.Limits{PerAccount: 3, PerIP: 10000, Window: time.Minute}
-	environ := []string{"CR_SETTING_login_captcha=1"}
+	// No refresh reuse window: a replay on the other process must revoke the
+	// family at once (the window itself is tested in session_test.go).
+	environ := []string{"CR_SETTING_login_captcha=1", "CR_SETTING_refresh_token_reuse_window=0"}
 	a := testenv.Start(t, testenv.Options{Dialect: "postgres", Redis: true, Environ: environ, Limits: limits})
 	b := testenv.Start(t, testenv.Options{Database: &a.Database, Redis: true, Environ: environ, Limits: limits})
 	rdb := redisClient(t)
