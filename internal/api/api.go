@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/stratus-drive/stratus/internal/account"
+	adminsvc "github.com/stratus-drive/stratus/internal/admin"
+	adminapi "github.com/stratus-drive/stratus/internal/api/admin"
 	"github.com/stratus-drive/stratus/internal/api/wire"
 	"github.com/stratus-drive/stratus/internal/archiver"
 	"github.com/stratus-drive/stratus/internal/auth"
@@ -37,6 +39,7 @@ type Deps struct {
 	DirectLinks *directlink.Service
 	Shares      *share.Service
 	Settings    *setting.Service
+	Admin       *adminsvc.Service
 	IDs         *hashid.Codec
 	Version     string
 	Config      config.Config
@@ -57,6 +60,7 @@ func New(d Deps) http.Handler {
 	h.routes()
 	var root http.Handler = h.knownRoutes(h.mux)
 	root = h.authenticate(root)
+	root = h.syncSettings(root)
 	root = h.noCache(root)
 	if d.Config.CORS.Enabled() {
 		root = corsMiddleware(d.Config.CORS, root)
@@ -139,6 +143,12 @@ func (h *handler) routes() {
 	h.handle("PATCH /devices/dav/{id}", h.login("DavAccount.Write", h.editDavAccount))
 	h.handle("DELETE /devices/dav/{id}", h.login("DavAccount.Write", h.deleteDavAccount))
 
+	// Administration.
+	if h.Admin != nil {
+		adminapi.Register(h.mux, Prefix+"/admin", adminapi.Deps{Service: h.Admin, IDs: h.IDs, Wire: h.wire,
+			Guard: h.login, ClientIP: h.clientIP})
+	}
+
 	h.mux.Handle("GET "+Prefix+"/file/archive/{session}/archive.zip", h.wire.HandleRaw(h.archiveContent))
 	content := contentCORS(h.wire.HandleRaw(h.entityContent))
 	for _, m := range []string{"GET", "HEAD", "OPTIONS"} {
@@ -217,6 +227,19 @@ func (h *handler) knownRoutes(next http.Handler) http.Handler {
 		if _, pattern := h.mux.Handler(r); pattern == "" {
 			http.NotFound(w, r)
 			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// syncSettings reloads the site settings before a request when another
+// process changed them, so an administrator's change applies to the very
+// next request on every process (one KV read per request otherwise). A KV
+// failure is logged and the request goes on with the settings it has.
+func (h *handler) syncSettings(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h.Settings.Sync(r.Context()); err != nil && r.Context().Err() == nil {
+			h.Log.Warn("syncing settings failed", "err", err)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -40,18 +40,20 @@ var levels = map[string]int{
 	"account": 4, "files": 4,
 	// L4 rooms over files.
 	"share": 5, "task": 5, "media": 5, "archiver": 5, "directlink": 5,
+	// L4½ administration, over the rooms it manages.
+	"admin": 6,
 	// L5 edge.
 	"api": levelEdge, "web": levelEdge, "webdav": levelEdge,
 	// L6 composition root.
-	"server": 7,
+	"server": 8,
 	// L7 test harnesses; the suites above the server harness they drive.
-	"testenv": 8, "e2e": 9, "archtest": 9,
+	"testenv": 9, "e2e": 10, "archtest": 10,
 }
 
 // Levels with rules of their own.
 const (
 	levelAdapter = 2
-	levelEdge    = 6
+	levelEdge    = 7
 	// Services are the levels between the adapters and the edge.
 	levelFirstService = levelAdapter + 1
 	levelLastService  = levelEdge - 1

@@ -8,6 +8,9 @@ type Actor struct {
 	Scopes []string
 	// ClientID is the OAuth client of a scoped token.
 	ClientID string
+	// IP and RequestID say where the call came from, for the audit log.
+	IP        string
+	RequestID string
 }
 
 // IsAnonymous reports whether the actor is signed out.

@@ -37,3 +37,14 @@ func BoolsetOf(flags ...int) Boolset {
 	}
 	return b
 }
+
+// Bits lists the set bits in ascending order.
+func (b Boolset) Bits() []int {
+	var out []int
+	for n := 0; n < len(b)*8; n++ {
+		if b.Has(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stratus-drive/stratus/internal/account"
+	"github.com/stratus-drive/stratus/internal/admin"
 	"github.com/stratus-drive/stratus/internal/api"
 	"github.com/stratus-drive/stratus/internal/archiver"
 	"github.com/stratus-drive/stratus/internal/config"
@@ -53,6 +54,7 @@ type Server struct {
 	settings *setting.Service
 	accounts *account.Service
 	files    *files.Service
+	admin    *admin.Service
 	handler  http.Handler
 	slow     SlowClients
 	cancel   context.CancelFunc
@@ -116,17 +118,20 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		DataDir: s.cfg.System.DataDir, Limits: opt.Limits,
 	})
 	limiter := throttle.New(s.kv, s.log)
-	fileService := files.New(s.db, s.settings, ids, all.Registry(), storage.Env{DataDir: s.cfg.System.DataDir}, s.log,
-		limiter)
+	registry, env := all.Registry(), storage.Env{DataDir: s.cfg.System.DataDir}
+	fileService := files.New(s.db, s.settings, ids, registry, env, s.log, limiter)
 	s.files = fileService
 	directLinks := directlink.New(s.db, fileService, ids)
+	s.admin = admin.New(admin.Deps{DB: s.db, KV: s.kv, Settings: s.settings, Accounts: s.accounts,
+		Files: fileService, Links: directLinks, IDs: ids, Drivers: registry, Env: env, Log: s.log,
+		Version: admin.Version{Version: Version}})
 	apiHandler := api.New(api.Deps{
 		Accounts: s.accounts, Files: fileService,
 		Media:       media.New(s.db, fileService, s.settings, s.log),
 		Archives:    archiver.New(s.db, fileService, s.kv, s.settings, ids, s.log),
 		DirectLinks: directLinks,
 		Shares:      share.New(s.db, fileService, ids, s.settings),
-		Settings:    s.settings, IDs: ids,
+		Settings:    s.settings, Admin: s.admin, IDs: ids,
 		Version: APIVersion, Config: s.cfg, Log: s.log,
 	})
 	mux := http.NewServeMux()
@@ -292,6 +297,9 @@ func (s *Server) Close() error {
 	}
 	if s.jobsDone != nil {
 		<-s.jobsDone // a job in progress must not outlive the database
+	}
+	if s.admin != nil {
+		s.admin.Close() // nor may work an administrator started
 	}
 	var errList []error
 	if s.kv != nil {

@@ -68,11 +68,13 @@ func New(ctx context.Context, db *store.DB, store kv.Store, environ []string, lo
 }
 
 func (s *Service) reload(ctx context.Context) error {
-	values, err := s.db.Settings(ctx)
+	// The version first: a write that lands between the two reads then
+	// leaves a newer version behind, so the next Sync reloads again.
+	ver, _, err := s.kv.Get(ctx, versionKey)
 	if err != nil {
 		return err
 	}
-	ver, _, err := s.kv.Get(ctx, versionKey)
+	values, err := s.db.Settings(ctx)
 	if err != nil {
 		return err
 	}
@@ -83,7 +85,8 @@ func (s *Service) reload(ctx context.Context) error {
 }
 
 // Watch reloads the settings whenever another process changed them, checking
-// every interval until ctx ends.
+// every interval until ctx ends. It keeps background work current; requests
+// call Sync, so they see a change at once.
 func (s *Service) Watch(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -92,17 +95,29 @@ func (s *Service) Watch(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			ver, _, err := s.kv.Get(ctx, versionKey)
-			s.mu.RLock()
-			changed := err == nil && string(ver) != s.version
-			s.mu.RUnlock()
-			if changed {
-				if err := s.reload(ctx); err != nil && ctx.Err() == nil {
-					s.log.Warn("reloading settings failed", "err", err)
-				}
+			if err := s.Sync(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("reloading settings failed", "err", err)
 			}
 		}
 	}
+}
+
+// Sync reloads the settings if another process changed them since this one
+// last looked: one KV read when nothing changed. The API calls it before
+// each request, so a change made through any process applies to the very
+// next request everywhere.
+func (s *Service) Sync(ctx context.Context) error {
+	ver, _, err := s.kv.Get(ctx, versionKey)
+	if err != nil {
+		return err
+	}
+	s.mu.RLock()
+	changed := string(ver) != s.version
+	s.mu.RUnlock()
+	if !changed {
+		return nil
+	}
+	return s.reload(ctx)
 }
 
 // Set writes settings and tells other processes to reload.
@@ -175,6 +190,35 @@ func (s *Service) List(key string) []string {
 		}
 	}
 	return out
+}
+
+// Has reports whether key has a stored row (or an environment override).
+func (s *Service) Has(key string) bool {
+	if _, ok := s.overrides[key]; ok {
+		return true
+	}
+	s.mu.RLock()
+	_, ok := s.values[key]
+	s.mu.RUnlock()
+	return ok
+}
+
+// Stored returns the stored value of key, ignoring environment overrides.
+func (s *Service) Stored(key string) (string, bool) {
+	s.mu.RLock()
+	v, ok := s.values[key]
+	s.mu.RUnlock()
+	return v, ok
+}
+
+// PolicyVersionKey is a setting that changes whenever a storage policy is
+// edited or deleted: services that cache what they built from policy rows
+// compare it, so an edit reaches every process with the settings sync.
+const PolicyVersionKey = "policy_version"
+
+// BumpPolicyVersion records that storage policies changed.
+func (s *Service) BumpPolicyVersion(ctx context.Context) error {
+	return s.Set(ctx, map[string]string{PolicyVersionKey: newUUID()})
 }
 
 // SecretKey is the HMAC key for tokens and signed URLs.

@@ -28,11 +28,19 @@ var readQueries = map[string]struct {
 	"UserByEmail":      {args: []any{"user1@example.com"}},
 	"SearchUsers":      {args: []any{"active", "%some%", "%some%", 10}},
 	"migrationApplied": {args: []any{1}},
+	"CountGroupUsers":  {args: []any{1}},
+	"FileIDsOfOwner":   {args: []any{1}},
+	"FilesOfEntity":    {args: []any{1}},
+	"NodeByID":         {args: []any{1}},
+	"PolicyUsage":      {args: []any{1}},
 
 	"Settings":    {fullScan: "loads every setting by design, at start-up and on reload"},
 	"Groups":      {fullScan: "groups holds a handful of rows"},
 	"CountUsers":  {fullScan: "a count reads every row; it runs at start-up"},
 	"ActiveNodes": {fullScan: "nodes holds a handful of rows"},
+
+	"GroupsOfPolicy": {args: []any{1}, fullScan: "groups holds a handful of rows"},
+	"PoliciesOfNode": {args: []any{1}, fullScan: "storage_policies holds a handful of rows"},
 }
 
 func TestQueriesUseIndexes(t *testing.T) {

@@ -43,8 +43,15 @@ const (
 	CodeEmailSent              Code = 40033
 	CodeUserCannotActivate     Code = 40034
 	CodePolicyNotExist         Code = 40035
+	CodeDefaultPolicy          Code = 40036
+	CodePolicyUsedByBlobs      Code = 40037
+	CodePolicyUsedByGroups     Code = 40038
 	CodeGroupNotFound          Code = 40039
+	CodeSystemGroup            Code = 40040
+	CodeGroupHasUsers          Code = 40041
+	CodeProtectedUser          Code = 40043
 	CodeFileNotFound           Code = 40044
+	CodeMasterNode             Code = 40046
 	CodeFileTooLarge           Code = 40049
 	CodeFileTypeNotAllowed     Code = 40050
 	CodeInsufficientCapacity   Code = 40051
@@ -64,6 +71,7 @@ const (
 	CodeBatchOperationFailed   Code = 40081
 	CodeOwnerOnly              Code = 40082
 	CodeAnonymousAccessDenied  Code = 40088
+	CodeNodeUsedByPolicies     Code = 40086
 	CodeInsufficientScope      Code = 40089
 	CodeDBError                Code = 50001
 	CodeEncryptError           Code = 50002

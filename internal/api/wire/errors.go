@@ -2,14 +2,17 @@ package wire
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/stratus-drive/stratus/internal/account"
+	"github.com/stratus-drive/stratus/internal/admin"
 	"github.com/stratus-drive/stratus/internal/archiver"
 	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/captcha"
 	"github.com/stratus-drive/stratus/internal/directlink"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/files"
+	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/share"
 )
 
@@ -83,7 +86,26 @@ var sentinels = []sentinelCode{
 	{directlink.ErrBatchLimit, CodeSourceBatchLimit, "Exceeded the batch size for direct links"},
 	{share.ErrNotFound, CodeNotFound, "Share link not found"},
 	{share.ErrUserNotFound, CodeUserNotFound, "User not found"},
+	{setting.ErrLockout, CodeParamErr, "This change would lock everyone out"},
+	{admin.ErrNotAdmin, CodeNoPermission, "Administrators only"},
+	{admin.ErrPolicyNotExist, CodePolicyNotExist, "Storage policy does not exist"},
+	{admin.ErrDefaultPolicy, CodeDefaultPolicy, "The default storage policy cannot be deleted"},
+	{admin.ErrPolicyHasBlobs, CodePolicyUsedByBlobs, "Blobs are stored on this policy"},
+	{admin.ErrPolicyHasGroups, CodePolicyUsedByGroups, "Groups use this policy"},
+	{admin.ErrSystemGroup, CodeSystemGroup, "System groups cannot be deleted"},
+	{admin.ErrGroupHasUsers, CodeGroupHasUsers, "The group still has users"},
+	{admin.ErrProtectedUser, CodeProtectedUser, "This user is protected"},
+	{admin.ErrMasterNode, CodeMasterNode, "Action not allowed on the master node"},
+	{admin.ErrNodeHasPolicies, CodeNodeUsedByPolicies, "Storage policies use this node"},
+	{admin.ErrIntegration, CodeInternalSetting, "An external service failed"},
+	{admin.ErrPrimaryEntityAbsent, CodeNotFound, "Primary entity not exist"},
 }
+
+// detailIsMessage lists sentinels whose error detail, when set, replaces the
+// table's message: a count or a list of names the contract puts in msg, or
+// the reason a setting or an external service was refused.
+var detailIsMessage = []error{setting.ErrLockout, admin.ErrPolicyHasGroups, admin.ErrGroupHasUsers,
+	admin.ErrProtectedUser, admin.ErrMasterNode, admin.ErrNodeHasPolicies, admin.ErrIntegration}
 
 // kindCodes is the fallback for errors without a listed sentinel.
 var kindCodes = map[errs.Kind]sentinelCode{
@@ -108,6 +130,9 @@ var kindCodes = map[errs.Kind]sentinelCode{
 func Lookup(err error) (Code, string) {
 	for _, s := range sentinels {
 		if errors.Is(err, s.err) {
+			if d := errs.Detail(err); d != "" && slices.Contains(detailIsMessage, s.err) {
+				return s.code, d
+			}
 			return s.code, s.msg
 		}
 	}
