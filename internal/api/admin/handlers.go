@@ -95,10 +95,8 @@ func (h *routes) createGroup(w http.ResponseWriter, r *http.Request) (any, error
 	return h.saveGroup(r, true)
 }
 
+// updateGroup takes the ID from the body; the path's is ignored (60-admin §1).
 func (h *routes) updateGroup(w http.ResponseWriter, r *http.Request) (any, error) {
-	if _, err := pathID(r); err != nil {
-		return nil, err
-	}
 	return h.saveGroup(r, false)
 }
 
@@ -174,10 +172,8 @@ func (h *routes) createUser(w http.ResponseWriter, r *http.Request) (any, error)
 	return userViewOut(h.IDs, v, true), nil
 }
 
+// updateUser takes the ID from the body; the path's is ignored (60-admin §1).
 func (h *routes) updateUser(w http.ResponseWriter, r *http.Request) (any, error) {
-	if _, err := pathID(r); err != nil {
-		return nil, err
-	}
 	e, err := h.decodeUser(r)
 	if err != nil {
 		return nil, err
@@ -239,10 +235,8 @@ func (h *routes) file(w http.ResponseWriter, r *http.Request) (any, error) {
 	return fileOut(h.IDs, v), nil
 }
 
+// updateFile takes the ID from the body; the path's is ignored (60-admin §1).
 func (h *routes) updateFile(w http.ResponseWriter, r *http.Request) (any, error) {
-	if _, err := pathID(r); err != nil {
-		return nil, err
-	}
 	var body struct {
 		File *fileEditJSON `json:"file"`
 	}
@@ -479,10 +473,8 @@ func (h *routes) createNode(w http.ResponseWriter, r *http.Request) (any, error)
 	return h.saveNode(r, true)
 }
 
+// updateNode takes the ID from the body; the path's is ignored (60-admin §1).
 func (h *routes) updateNode(w http.ResponseWriter, r *http.Request) (any, error) {
-	if _, err := pathID(r); err != nil {
-		return nil, err
-	}
 	return h.saveNode(r, false)
 }
 
