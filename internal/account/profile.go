@@ -121,6 +121,9 @@ func (s *Service) Preferences(ctx context.Context, actor drive.Actor) (Preferenc
 	}, nil
 }
 
+// maxRetentionExts bounds the version retention extension list.
+const maxRetentionExts = 256
+
 // SettingsPatch is a PATCH /user/setting body; nil fields stay unchanged.
 type SettingsPatch struct {
 	Nick                    *string   `json:"nick"`
@@ -178,6 +181,14 @@ func (s *Service) UpdateSettings(ctx context.Context, actor drive.Actor, p Setti
 		st.VersionRetention = *p.VersionRetentionEnabled
 	}
 	if p.VersionRetentionExt != nil {
+		if len(*p.VersionRetentionExt) > maxRetentionExts {
+			return errs.E(op, errs.Invalid, "Too many version retention extensions")
+		}
+		for _, ext := range *p.VersionRetentionExt {
+			if len(ext) > 64 || !utf8.ValidString(ext) || hasControl(ext) {
+				return errs.E(op, errs.Invalid, "Version retention extension invalid")
+			}
+		}
 		st.VersionRetentionExt = *p.VersionRetentionExt
 	}
 	if p.VersionRetentionMax != nil {
@@ -196,6 +207,9 @@ func (s *Service) UpdateSettings(ctx context.Context, actor drive.Actor, p Setti
 		default:
 			return errs.E(op, errs.Invalid, "share_links_in_profile must be \"\", all_share or hide_share")
 		}
+	}
+	if err := drive.CheckSettingsSize(st); err != nil {
+		return errs.E(op, errs.Invalid, err.Error())
 	}
 	newHash := ""
 	if p.CurrentPassword != nil && p.NewPassword != nil {

@@ -58,6 +58,26 @@ func (s *Service) checkMetadata(m map[string]string) error {
 			return errs.E(op, errs.Invalid, err.Error())
 		}
 	}
+	if err := drive.CheckFileMetadata(m); err != nil {
+		return errs.E(op, errs.Invalid, err.Error())
+	}
+	return nil
+}
+
+// checkStoredMetadata bounds what a file keeps after a change
+// (drive.CheckFileMetadata); the transaction rolls back when it is over.
+func checkStoredMetadata(ctx context.Context, tx *store.Tx, fileID int) error {
+	metas, err := tx.MetadataOf(ctx, []int{fileID})
+	if err != nil {
+		return err
+	}
+	entries := make(map[string]string, len(metas))
+	for _, m := range metas {
+		entries[m.Name] = m.Value
+	}
+	if err := drive.CheckFileMetadata(entries); err != nil {
+		return errs.E("files.checkStoredMetadata", errs.Invalid, err.Error())
+	}
 	return nil
 }
 
@@ -142,6 +162,9 @@ func (s *Service) PatchMetadata(ctx context.Context, actor drive.Actor, rawURIs 
 				}
 			}
 			if err := tx.DeleteMetadata(ctx, n.File.ID, removals...); err != nil {
+				return err
+			}
+			if err := checkStoredMetadata(ctx, tx, n.File.ID); err != nil {
 				return err
 			}
 			if touch {

@@ -92,6 +92,9 @@ func (s *Service) updateSettings(ctx context.Context, actor drive.Actor, fn func
 		if err := fn(&u.Settings); err != nil {
 			return err
 		}
+		if err := drive.CheckSettingsSize(u.Settings); err != nil {
+			return errs.E("files.updateSettings", errs.Invalid, err.Error())
+		}
 		return tx.UpdateUserProfile(ctx, u.ID, u.Nick, u.Settings)
 	})
 }
@@ -150,7 +153,8 @@ func (s *Service) SetView(ctx context.Context, actor drive.Actor, rawURI string,
 
 // validateView applies the ExplorerView rules of files 30 §1.6. Columns
 // are opaque to the server, but their shape is checked so that what is
-// stored is what clients expect to read back.
+// stored is what clients expect to read back, and reduced to their
+// documented fields; the whole view is then bounded by drive.MaxViewBytes.
 func validateView(v *drive.ExplorerView) error {
 	const op = "files.validateView"
 	bad := func(reason string) error { return errs.E(op, errs.Invalid, "invalid view: "+reason) }
@@ -168,7 +172,8 @@ func validateView(v *drive.ExplorerView) error {
 	case len(v.Columns) > 1000:
 		return bad("more than 1000 columns")
 	}
-	for _, c := range v.Columns {
+	for i, c := range v.Columns {
+		v.Columns[i] = canonicalColumn(c) // c keeps the original for the checks below
 		typ, ok := c["type"].(float64)
 		if !ok || typ < 0 || !isWhole(typ) {
 			return bad("column type must be a whole number ≥ 0")
@@ -194,7 +199,30 @@ func validateView(v *drive.ExplorerView) error {
 			}
 		}
 	}
+	if err := drive.CheckViewSize(*v); err != nil {
+		return bad(err.Error())
+	}
 	return nil
+}
+
+// canonicalColumn keeps only the documented fields of a column (type,
+// width, props with metadata_key and custom_props_id): anything else is
+// opaque bulk that no client reads back.
+func canonicalColumn(c map[string]any) map[string]any {
+	out := map[string]any{"type": c["type"]}
+	if w, ok := c["width"]; ok && w != nil {
+		out["width"] = w
+	}
+	if props, ok := c["props"].(map[string]any); ok {
+		kept := map[string]any{}
+		for _, k := range []string{"metadata_key", "custom_props_id"} {
+			if x, ok := props[k]; ok && x != nil {
+				kept[k] = x
+			}
+		}
+		out["props"] = kept
+	}
+	return out
 }
 
 func isWhole(f float64) bool { return f == math.Trunc(f) && math.Abs(f) < 1<<53 }
