@@ -468,3 +468,33 @@ func TestLivePhoto(t *testing.T) {
 		}
 	})
 }
+
+// TestUploadLockProtectsVersions: the version operations are mutations of
+// the locked file too; deleting the upload's own placeholder version is how
+// it is cancelled and stays allowed.
+func TestUploadLockProtectsVersions(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		alice, _ := env.Client().NewUser(t, "alice@example.com")
+		alice.OK(t, "PATCH", "/user/setting", map[string]any{"version_retention_enabled": true, "version_retention_max": 0})
+		const doc = "cloudreve://my/doc.txt"
+		upload(t, alice, doc, []byte("v1"), nil)
+		upload(t, alice, doc, []byte("v2"), map[string]any{"entity_type": "version"})
+		used := capacityUsed(t, alice)
+		s := startUpload(t, alice, doc, 2, map[string]any{"entity_type": "version"})
+		// Entities come newest first: the placeholder, v2 (current), v1.
+		f := info(t, alice, doc, "&extended=true")
+		es := f.ExtendedInfo.Entities
+		if len(es) != 3 || es[1].ID != f.PrimaryEntity {
+			t.Fatalf("entities = %+v", es)
+		}
+		placeholder, v1 := es[0].ID, es[2].ID
+		alice.ExpectCode(t, 40073, "POST", "/file/version/current", map[string]any{"uri": doc, "version": v1})
+		alice.ExpectCode(t, 40073, "DELETE", "/file/version", map[string]any{"uri": doc, "version": v1})
+		alice.OK(t, "DELETE", "/file/version", map[string]any{"uri": doc, "version": placeholder})
+		if n := pendingUploads(t, env); n != 0 || capacityUsed(t, alice) != used {
+			t.Errorf("after deleting the placeholder: %d sessions, used %d (want %d)", n, capacityUsed(t, alice), used)
+		}
+		alice.ExpectCode(t, 40011, "POST", "/file/upload/"+s.SessionID+"/0", nil)
+		alice.OK(t, "POST", "/file/version/current", map[string]any{"uri": doc, "version": v1})
+	})
+}
