@@ -498,3 +498,37 @@ func TestUploadLockProtectsVersions(t *testing.T) {
 		alice.OK(t, "POST", "/file/version/current", map[string]any{"uri": doc, "version": v1})
 	})
 }
+
+// TestShortcutAndFileParentOverWebDAV: the folder rules hold over WebDAV
+// too, which reaches the same files methods: a shortcut cannot be listed
+// (403) nor walked into by Depth: infinity, and nothing is created under a
+// file or a shortcut (409 or 403).
+func TestShortcutAndFileParentOverWebDAV(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		dav := newDavUser(t, env, "alice@example.com", nil)
+		create(t, dav.rest, "cloudreve://my/Shared", "folder")
+		id, _ := createShare(t, dav.rest, map[string]any{"uri": "cloudreve://my/Shared"})
+		dav.rest.OK(t, "POST", "/file/create", map[string]any{"uri": "cloudreve://my/Link", "type": "folder",
+			"metadata": map[string]string{"sys:shared_redirect": "cloudreve://" + id + "@share"}})
+		upload(t, dav.rest, "cloudreve://my/blob.bin", []byte("blob"), nil)
+
+		dav.expect(t, 403, "PROPFIND", "/Link/", "", map[string]string{"Depth": "1"})
+		dav.expect(t, 207, "PROPFIND", "/Link", "", map[string]string{"Depth": "0"})
+		if _, body := dav.expect(t, 207, "PROPFIND", "/", "", map[string]string{"Depth": "infinity"}); !strings.Contains(body, "/dav/Link/") {
+			t.Errorf("Depth: infinity lost the shortcut: %s", body)
+		}
+		for _, p := range []string{"/Link/x.txt", "/blob.bin/x.txt"} {
+			for _, m := range []string{"PUT", "MKCOL"} {
+				if resp, body := dav.do(t, m, p, strings.NewReader(""), nil); resp.StatusCode != 409 && resp.StatusCode != 403 {
+					t.Errorf("%s %s: %d %s", m, p, resp.StatusCode, body)
+				}
+			}
+		}
+		if l := list(t, dav.rest, "cloudreve://my", ""); len(l.Files) != 3 {
+			t.Errorf("root = %v", names(l.Files))
+		}
+		if rows := childrenOf(t, env, "alice@example.com", "blob.bin"); len(rows) != 0 {
+			t.Errorf("rows under the file: %v", rows)
+		}
+	})
+}

@@ -29,8 +29,8 @@ func (s *Service) LoadMetadata(ctx context.Context, nodes []*Node) error {
 // bounded memory. fn's error stops the walk and is returned.
 func (s *Service) EachChild(ctx context.Context, actor drive.Actor, n *Node, page int, fn func([]*Node) error) error {
 	const op = "files.EachChild"
-	if !n.File.IsFolder() {
-		return errs.E(op, ErrPathNotExist, "not a folder")
+	if err := enter(n.File); err != nil {
+		return errs.E(op, err)
 	}
 	if err := requireCap(n, CapList); err != nil {
 		return errs.E(op, err)

@@ -33,6 +33,11 @@ func (s *Service) Resolve(ctx context.Context, actor drive.Actor, raw string) (*
 // reached through grants capability bit (one of the Cap constants).
 func (n *Node) Require(bit int) error { return requireCap(n, bit) }
 
+// Enter fails unless n's members may be looked at: a file is
+// ErrPathNotExist, a shortcut ErrUnsupportedAction (clients follow its
+// sys:shared_redirect instead).
+func (n *Node) Enter() error { return enter(n.File) }
+
 // Driver returns the storage driver of policy id, built once per process.
 func (s *Service) Driver(ctx context.Context, policyID int) (storage.Driver, error) {
 	pd, err := s.driverFor(ctx, policyID)

@@ -172,6 +172,11 @@ func (h *Handler) propfind(w http.ResponseWriter, q *request) error {
 	if err != nil {
 		return err
 	}
+	if depth != "0" && n.File.IsFolder() {
+		if err := n.Enter(); err != nil { // a shortcut: 403 before the multistatus starts
+			return err
+		}
+	}
 	if depth == "infinity" && n.File.IsFolder() {
 		if err := h.files.CheckWalk(ctx, q.actor(), n); err != nil {
 			return statusErr(http.StatusForbidden, "the folder is too large for Depth: infinity")
@@ -227,7 +232,7 @@ func (pw *propWriter) members(ctx context.Context, n *files.Node, segs []string,
 			if err := pw.response(ctx, c, cs); err != nil {
 				return err
 			}
-			if recursive && c.File.IsFolder() {
+			if recursive && c.Enter() == nil { // shortcuts are listed, not entered
 				if err := pw.members(ctx, c, cs, true); err != nil {
 					return err
 				}
