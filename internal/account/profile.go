@@ -156,29 +156,23 @@ func (s *Service) UpdateSettings(ctx context.Context, actor drive.Actor, p Setti
 	if err != nil {
 		return errs.E(op, err)
 	}
-	st := u.Settings
-	nick := u.Nick
+	// The patch is checked here and applied to the document as it is in
+	// the transaction, so that a pin or view change made meanwhile stays.
+	var nick *string
 	if p.Nick != nil {
 		n := strings.TrimSpace(*p.Nick)
 		if c := utf8.RuneCountInString(n); c < 1 || c > 100 || !utf8.ValidString(n) || hasControl(n) || hasHidden(n) {
 			return errs.E(op, errs.Invalid, "Nickname invalid")
 		}
-		nick = n
+		nick = &n
 	}
 	if p.Language != nil {
 		if c := len(*p.Language); c < 1 || c > 255 {
 			return errs.E(op, errs.Invalid, "Language invalid")
 		}
-		st.Language = *p.Language
 	}
-	if p.PreferredTheme != nil {
-		if !colorRe.MatchString(*p.PreferredTheme) {
-			return errs.E(op, errs.Invalid, "Preferred theme must be a color")
-		}
-		st.PreferredTheme = *p.PreferredTheme
-	}
-	if p.VersionRetentionEnabled != nil {
-		st.VersionRetention = *p.VersionRetentionEnabled
+	if p.PreferredTheme != nil && !colorRe.MatchString(*p.PreferredTheme) {
+		return errs.E(op, errs.Invalid, "Preferred theme must be a color")
 	}
 	if p.VersionRetentionExt != nil {
 		if len(*p.VersionRetentionExt) > maxRetentionExts {
@@ -189,27 +183,30 @@ func (s *Service) UpdateSettings(ctx context.Context, actor drive.Actor, p Setti
 				return errs.E(op, errs.Invalid, "Version retention extension invalid")
 			}
 		}
-		st.VersionRetentionExt = *p.VersionRetentionExt
 	}
-	if p.VersionRetentionMax != nil {
-		if *p.VersionRetentionMax < 0 {
-			return errs.E(op, errs.Invalid, "Version retention max must not be negative")
-		}
-		st.VersionRetentionMax = *p.VersionRetentionMax
-	}
-	if p.DisableViewSync != nil {
-		st.DisableViewSync = *p.DisableViewSync
+	if p.VersionRetentionMax != nil && *p.VersionRetentionMax < 0 {
+		return errs.E(op, errs.Invalid, "Version retention max must not be negative")
 	}
 	if p.ShareLinksInProfile != nil {
-		switch v := *p.ShareLinksInProfile; v {
+		switch *p.ShareLinksInProfile {
 		case "", "all_share", "hide_share":
-			st.ShareLinksInProfile = v
 		default:
 			return errs.E(op, errs.Invalid, "share_links_in_profile must be \"\", all_share or hide_share")
 		}
 	}
-	if err := drive.CheckSettingsSize(st); err != nil {
-		return errs.E(op, errs.Invalid, err.Error())
+	apply := func(n *string, st *drive.UserSettings) error {
+		setIf(n, nick)
+		setIf(&st.Language, p.Language)
+		setIf(&st.PreferredTheme, p.PreferredTheme)
+		setIf(&st.VersionRetention, p.VersionRetentionEnabled)
+		setIf(&st.VersionRetentionExt, p.VersionRetentionExt)
+		setIf(&st.VersionRetentionMax, p.VersionRetentionMax)
+		setIf(&st.DisableViewSync, p.DisableViewSync)
+		setIf(&st.ShareLinksInProfile, p.ShareLinksInProfile)
+		if err := drive.CheckSettingsSize(*st); err != nil {
+			return errs.E(op, errs.Invalid, err.Error())
+		}
+		return nil
 	}
 	newHash := ""
 	if p.CurrentPassword != nil && p.NewPassword != nil {
@@ -244,7 +241,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor drive.Actor, p Setti
 		setTwoFA = true
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.UpdateUserProfile(ctx, u.ID, nick, st); err != nil {
+		if err := tx.ModifyUserProfile(ctx, u.ID, apply); err != nil {
 			return err
 		}
 		if newHash != "" {
@@ -261,6 +258,13 @@ func (s *Service) UpdateSettings(ctx context.Context, actor drive.Actor, p Setti
 		return errs.E(op, err)
 	}
 	return nil
+}
+
+// setIf copies *from to *to when from is set.
+func setIf[T any](to, from *T) {
+	if from != nil {
+		*to = *from
+	}
 }
 
 func hasHidden(s string) bool { _, found := drive.HiddenRune(s); return found }

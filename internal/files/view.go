@@ -73,29 +73,22 @@ func (s *Service) Unpin(ctx context.Context, actor drive.Actor, rawURI string) e
 	return nil
 }
 
-// updateSettings changes the actor's settings document in one transaction.
-// It writes the user row before reading it, which takes the row's write
-// lock on every database, so concurrent changes queue instead of
-// overwriting each other.
+// updateSettings changes the actor's settings document in one transaction,
+// through the store's one locked read-modify-write of it.
 func (s *Service) updateSettings(ctx context.Context, actor drive.Actor, fn func(*drive.UserSettings) error) error {
 	if actor.IsAnonymous() {
 		return ErrLoginRequired
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.UserStorageAdd(ctx, actor.User.ID, 0); err != nil {
-			return err
-		}
-		u, err := tx.UserByID(ctx, actor.User.ID)
-		if err != nil {
-			return err
-		}
-		if err := fn(&u.Settings); err != nil {
-			return err
-		}
-		if err := drive.CheckSettingsSize(u.Settings); err != nil {
-			return errs.E("files.updateSettings", errs.Invalid, err.Error())
-		}
-		return tx.UpdateUserProfile(ctx, u.ID, u.Nick, u.Settings)
+		return tx.ModifyUserProfile(ctx, actor.User.ID, func(_ *string, st *drive.UserSettings) error {
+			if err := fn(st); err != nil {
+				return err
+			}
+			if err := drive.CheckSettingsSize(*st); err != nil {
+				return errs.E("files.updateSettings", errs.Invalid, err.Error())
+			}
+			return nil
+		})
 	})
 }
 

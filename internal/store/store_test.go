@@ -256,7 +256,14 @@ func TestUserCRUD(t *testing.T) {
 			{"SetUserGroup", func() error { return db.SetUserGroup(ctx, u.ID, drive.AdminGroupID) }},
 			{"SetUserStatus", func() error { return db.SetUserStatus(ctx, u.ID, drive.StatusManualBanned) }},
 			{"SetUserPassword", func() error { return db.SetUserPassword(ctx, u.ID, "salt2:hash2") }},
-			{"UpdateUserProfile", func() error { return db.UpdateUserProfile(ctx, u.ID, "Alice", settings) }},
+			{"ModifyUserProfile", func() error {
+				return db.InTx(ctx, func(tx *store.Tx) error {
+					return tx.ModifyUserProfile(ctx, u.ID, func(nick *string, st *drive.UserSettings) error {
+						*nick, *st = "Alice", settings
+						return nil
+					})
+				})
+			}},
 			{"SetUserAvatar", func() error { return db.SetUserAvatar(ctx, u.ID, "gravatar") }},
 			{"SetUserTwoFactor", func() error { return db.SetUserTwoFactor(ctx, u.ID, "JBSWY3DPEHPK3PXP") }},
 			{"UserStorageAdd", func() error { return db.UserStorageAdd(ctx, u.ID, 5000) }},
@@ -333,7 +340,11 @@ func TestNotExist(t *testing.T) {
 			{"SetUserGroup", func() error { return db.SetUserGroup(ctx, missing, drive.UserGroupID) }},
 			{"SetUserStatus", func() error { return db.SetUserStatus(ctx, missing, drive.StatusActive) }},
 			{"SetUserPassword", func() error { return db.SetUserPassword(ctx, missing, "x") }},
-			{"UpdateUserProfile", func() error { return db.UpdateUserProfile(ctx, missing, "x", drive.UserSettings{}) }},
+			{"ModifyUserProfile", func() error {
+				return db.InTx(ctx, func(tx *store.Tx) error {
+					return tx.ModifyUserProfile(ctx, missing, func(*string, *drive.UserSettings) error { return nil })
+				})
+			}},
 			{"SetUserAvatar", func() error { return db.SetUserAvatar(ctx, missing, "file") }},
 			{"SetUserTwoFactor", func() error { return db.SetUserTwoFactor(ctx, missing, "x") }},
 			{"UserStorageAdd", func() error { return db.UserStorageAdd(ctx, missing, 1) }},

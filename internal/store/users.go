@@ -128,15 +128,29 @@ func (r *runner) SetUserPassword(ctx context.Context, id int, hash string) error
 var updateUserProfile = define("UpdateUserProfile",
 	`UPDATE users SET nick = ?, settings = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`)
 
-// UpdateUserProfile replaces the nick and the settings document of user id.
-// A missing user is errs.NotExist.
-func (r *runner) UpdateUserProfile(ctx context.Context, id int, nick string, settings drive.UserSettings) error {
-	const op = "store.UpdateUserProfile"
-	doc, err := encodeDoc(settings)
+// ModifyUserProfile changes the nick and the settings document of user id
+// with fn, under the row's write lock: it writes the row before reading it
+// (so it must be the transaction's first statement on that row), and
+// concurrent writers of the document queue instead of overwriting each
+// other's changes with what they read earlier. It is the only writer of
+// users.settings. A missing user is errs.NotExist.
+func (t *Tx) ModifyUserProfile(ctx context.Context, id int, fn func(nick *string, settings *drive.UserSettings) error) error {
+	const op = "store.ModifyUserProfile"
+	if err := t.UserStorageAdd(ctx, id, 0); err != nil {
+		return errs.E(op, err)
+	}
+	u, err := t.UserByID(ctx, id)
+	if err != nil {
+		return errs.E(op, err)
+	}
+	if err := fn(&u.Nick, &u.Settings); err != nil {
+		return err
+	}
+	doc, err := encodeDoc(u.Settings)
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	return classify(op, r.update(ctx, updateUserProfile, nick, doc, now(), id))
+	return classify(op, t.update(ctx, updateUserProfile, u.Nick, doc, now(), id))
 }
 
 var setUserAvatar = define("SetUserAvatar",
