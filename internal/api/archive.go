@@ -43,7 +43,7 @@ func (h *handler) archiveContent(w http.ResponseWriter, r *http.Request) error {
 	cw := &countingWriter{ResponseWriter: w}
 	var out http.ResponseWriter = cw
 	if a.SpeedLimit > 0 {
-		out = &throttledWriter{ResponseWriter: cw, rate: int64(a.SpeedLimit), start: time.Now()}
+		out = newThrottledWriter(cw, int64(a.SpeedLimit), time.Now, time.Sleep)
 	}
 	if err := a.Write(r.Context(), out); err != nil {
 		if cw.n == 0 { // nothing sent yet: answer with an envelope instead

@@ -179,6 +179,14 @@ func contentCORS(next http.Handler) http.Handler {
 	})
 }
 
+// transferTime is how long n bytes take at rate bytes/s. Whole seconds and
+// the remainder are computed apart: n × 1 s as a Duration overflows past
+// about 8.6 GiB.
+func transferTime(n, rate int64) time.Duration {
+	whole := time.Duration(n/rate) * time.Second
+	return whole + time.Duration(float64(n%rate)/float64(rate)*float64(time.Second))
+}
+
 // throttledWriter caps the average rate of a response at rate bytes/s by
 // sleeping when it runs ahead.
 type throttledWriter struct {
@@ -207,7 +215,7 @@ func (t *throttledWriter) Write(p []byte) (int, error) {
 			return n, err
 		}
 		p = p[m:]
-		if ahead := time.Duration(t.written)*time.Second/time.Duration(t.rate) - t.now().Sub(t.start); ahead > 0 {
+		if ahead := transferTime(t.written, t.rate) - t.now().Sub(t.start); ahead > 0 {
 			t.sleep(ahead)
 		}
 	}
