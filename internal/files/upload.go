@@ -538,28 +538,48 @@ func (s *Service) discardUpload(ctx context.Context, sess *store.UploadSession) 
 	})
 }
 
+// uploadCleanupBatch is how many expired sessions the cleanup loads at once.
+const uploadCleanupBatch = 100
+
 // CleanExpiredUploads discards sessions that expired, in batches, and
-// reports how many it removed.
+// reports how many it removed. A session that cannot be loaded is left for
+// a later run and reported in the error; the others are still cleaned.
 func (s *Service) CleanExpiredUploads(ctx context.Context) (int, error) {
 	const op = "files.CleanExpiredUploads"
 	n := 0
+	unreadable := map[string]bool{}
+	var failed error
 	for {
-		ids, err := s.db.ExpiredUploadSessions(ctx, s.now(), 100)
+		// Unreadable sessions come back in every batch (oldest first), so
+		// each batch is that much larger and still brings new ones.
+		ids, err := s.db.ExpiredUploadSessions(ctx, s.now(), len(unreadable)+uploadCleanupBatch)
 		if err != nil {
-			return n, errs.E(op, err)
+			return n, errs.E(op, errors.Join(err, failed))
 		}
-		if len(ids) == 0 {
-			return n, nil
-		}
+		progress := false
 		for _, id := range ids {
+			if unreadable[id] {
+				continue
+			}
+			progress = true
 			sess, err := s.db.UploadSessionByID(ctx, id)
-			if err != nil {
+			if errs.Is(errs.NotExist, err) {
 				continue // removed meanwhile
+			} else if err != nil {
+				unreadable[id] = true
+				failed = errors.Join(failed, err)
+				continue
 			}
 			if err := s.discardUpload(ctx, sess); err != nil {
-				return n, errs.E(op, err)
+				return n, errs.E(op, errors.Join(err, failed))
 			}
 			n++
+		}
+		if !progress {
+			if failed != nil {
+				return n, errs.E(op, failed)
+			}
+			return n, nil
 		}
 	}
 }

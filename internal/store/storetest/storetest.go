@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,7 +49,33 @@ func Open(t testing.TB, dialect string) *store.DB {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatalf("storetest: migrate %s: %v", dialect, err)
 	}
+	if dialect == "sqlite" {
+		sqliteFiles.Store(db, cfg.DBFile)
+		t.Cleanup(func() { sqliteFiles.Delete(db) })
+	}
 	return db
+}
+
+// sqliteFiles maps the SQLite databases Open made to their files, for Exec.
+var sqliteFiles sync.Map
+
+// Exec runs stmt (SQLite syntax) on a SQLite database made by Open, over a
+// connection of its own: for tests that need a row the store's queries
+// never write, such as a corrupt document.
+func Exec(t testing.TB, db *store.DB, stmt string, args ...any) {
+	t.Helper()
+	path, ok := sqliteFiles.Load(db)
+	if !ok {
+		t.Fatal("storetest.Exec: not a SQLite database made by storetest.Open")
+	}
+	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path.(string)}).EscapedPath()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(stmt, args...); err != nil {
+		t.Fatalf("storetest.Exec: %v", err)
+	}
 }
 
 // NewDatabase creates a fresh, empty database of the dialect and returns the
