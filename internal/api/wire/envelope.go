@@ -79,12 +79,22 @@ func (o Options) HandleRaw(fn func(w http.ResponseWriter, r *http.Request) error
 // WriteError writes err as an envelope and logs what the client does not see.
 func (o Options) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	resp := ErrorResponse(err, CorrelationID(r.Context()), o.Debug)
-	if o.Log != nil && resp.Code >= 50000 || resp.Code == -1 {
-		o.logger(r).Error("request failed", "code", resp.Code, "err", err)
-	} else if o.Log != nil {
-		o.logger(r).Debug("request refused", "code", resp.Code, "err", err)
-	}
+	o.logError(r, resp.Code, err)
 	WriteJSON(w, resp)
+}
+
+// logError logs a failed request: server-side failures (5xxxx, and the
+// contract's -1 class) as errors, refusals at debug level; nothing without
+// a logger.
+func (o Options) logError(r *http.Request, code Code, err error) {
+	if o.Log == nil {
+		return
+	}
+	if code >= 50000 || code == -1 {
+		o.logger(r).Error("request failed", "code", code, "err", err)
+	} else {
+		o.logger(r).Debug("request refused", "code", code, "err", err)
+	}
 }
 
 func (o Options) logger(r *http.Request) *slog.Logger {
