@@ -443,17 +443,26 @@ func extMatches(name string, exts []string) bool {
 	return false
 }
 
+// equalFoldASCII compares a and b with ASCII letters folded to lower case
+// and every other byte exact: extensions are matched the way file
+// managers match them, without Unicode look-alikes.
 func equalFoldASCII(a, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := 0; i < len(a); i++ {
-		ca, cb := a[i]|0x20, b[i]|0x20
-		if ca != cb {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // CancelUpload aborts an upload: the placeholder entity is unlinked and its
