@@ -15,6 +15,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/storage/local"
 	"github.com/stratus-drive/stratus/internal/store"
 	"github.com/stratus-drive/stratus/internal/store/storetest"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // The service-level harness: the filesystem on a real SQLite database and
@@ -52,13 +53,15 @@ func newHarness(t *testing.T) *harness {
 	ctx := context.Background()
 	db := storetest.Open(t, "sqlite")
 	log := slog.New(slog.DiscardHandler)
-	settings, err := setting.New(ctx, db, memory.New(), nil, log)
+	kv := memory.New()
+	settings, err := setting.New(ctx, db, kv, nil, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	registry := storage.NewRegistry()
 	storage.Register(registry, "local", local.ParseSettings, local.New)
-	s := New(db, settings, hashid.New("test"), registry, storage.Env{DataDir: t.TempDir()}, log)
+	s := New(db, settings, hashid.New("test"), registry, storage.Env{DataDir: t.TempDir()}, log,
+		throttle.New(kv, log))
 	c := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	s.now = c.Now
 	return &harness{t: t, ctx: ctx, db: db, settings: settings, clock: c, s: s}
