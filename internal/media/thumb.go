@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"image"
+	"image/color"
 	_ "image/gif" // the built-in generator decodes gif too
 	"image/jpeg"
 	"image/png"
@@ -20,6 +21,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/store"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // maxThumbPixels bounds the images the built-in generator decodes: the
@@ -28,6 +30,21 @@ const maxThumbPixels = 64_000_000
 
 // thumbConcurrency is how many thumbnails a process decodes at once.
 const thumbConcurrency = 2
+
+// decodeBudgetBytes is the memory all thumbnail decodes of a process may
+// hold at once, counted as the bytes of their decoded images (width ×
+// height × bytes per pixel of the decoded form, read from the header before
+// decoding). Pixels alone are not enough: a 497 KB 16-bit PNG of 8000×8000
+// is 64 M pixels but 512 MB decoded. An image that needs more than the
+// whole budget is not decoded at all; smaller ones wait for room.
+const decodeBudgetBytes = 192 << 20
+
+// Anonymous visitors (through public shares) may start this many thumbnail
+// generations per address per minute; serving thumbnails that exist is free.
+const (
+	anonThumbsPerAddress = 20
+	anonThumbWindow      = time.Minute
+)
 
 // builtinThumbExts are what the built-in generator decodes.
 var builtinThumbExts = []string{"jpg", "jpeg", "png", "gif"}
@@ -62,6 +79,12 @@ func (s *Service) Thumbnail(ctx context.Context, actor drive.Actor, rawURI strin
 		return files.IssuedURL{}, time.Time{}, errs.E(op, err)
 	}
 	if thumb == nil {
+		if actor.IsAnonymous() {
+			if _, err := s.limiter.Reserve(ctx, throttle.Bucket{Key: throttle.Key("thumb_anon", throttle.ClientIPFrom(ctx)),
+				Limit: anonThumbsPerAddress, Window: anonThumbWindow}); err != nil {
+				return files.IssuedURL{}, time.Time{}, errs.E(op, err)
+			}
+		}
 		thumb, err = s.generateThumb(ctx, f)
 		if err != nil {
 			if ctx.Err() == nil && !errs.Is(errs.Quota, err) && !errs.Is(errs.Conflict, err) {
@@ -117,13 +140,7 @@ func (s *Service) generateThumb(ctx context.Context, f *drive.File) (*drive.Enti
 		return nil, err
 	}
 	open := func() (io.ReadCloser, error) { return drv.Open(ctx, src.Source, 0, -1) }
-	select {
-	case s.thumbSlots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	data, format, err := s.renderThumb(open)
-	<-s.thumbSlots
+	data, format, err := s.renderThumb(ctx, open)
 	if err != nil {
 		return nil, err
 	}
@@ -191,11 +208,11 @@ func (s *Service) generateThumb(ctx context.Context, f *drive.File) (*drive.Enti
 	return out, nil
 }
 
-// renderThumb decodes the image open returns, within maxThumbPixels, scales
-// it to fit thumb_width × thumb_height keeping its aspect ratio (never
-// enlarging), and encodes it per thumb_encode_method. It returns the bytes
-// and the format's extension.
-func (s *Service) renderThumb(open func() (io.ReadCloser, error)) ([]byte, string, error) {
+// renderThumb decodes the image open returns, within maxThumbPixels and
+// the decode budget, scales it to fit thumb_width × thumb_height keeping its
+// aspect ratio (never enlarging), and encodes it per thumb_encode_method.
+// It returns the bytes and the format's extension.
+func (s *Service) renderThumb(ctx context.Context, open func() (io.ReadCloser, error)) ([]byte, string, error) {
 	r, err := open()
 	if err != nil {
 		return nil, "", err
@@ -208,19 +225,29 @@ func (s *Service) renderThumb(open func() (io.ReadCloser, error)) ([]byte, strin
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxThumbPixels {
 		return nil, "", errs.E("media.renderThumb", errs.TooLarge, "image dimensions out of bounds")
 	}
-	r, err = open()
-	if err != nil {
+	need := decodedBytes(cfg)
+	if need > decodeBudgetBytes {
+		return nil, "", errs.E("media.renderThumb", errs.TooLarge, "decoded image larger than the decode budget")
+	}
+	select {
+	case s.thumbSlots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, "", ctx.Err()
+	}
+	defer func() { <-s.thumbSlots }()
+	if err := s.decodeBudget.Acquire(ctx, need); err != nil {
 		return nil, "", err
 	}
-	img, _, err := image.Decode(bufio.NewReader(r))
-	r.Close()
+	img, err := decodeImage(open)
 	if err != nil {
-		return nil, "", errs.E("media.renderThumb", errs.Invalid, "decoding image: "+err.Error())
+		s.decodeBudget.Release(need)
+		return nil, "", err
 	}
 	w, h := fitWithin(img.Bounds().Dx(), img.Bounds().Dy(),
 		int(s.settings.Int("thumb_width")), int(s.settings.Int("thumb_height")))
 	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
 	draw.BiLinear.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
+	s.decodeBudget.Release(need) // the decoded image is garbage from here
 	var buf bytes.Buffer
 	if strings.EqualFold(s.settings.String("thumb_encode_method"), "png") {
 		err = png.Encode(&buf, dst)
@@ -232,6 +259,45 @@ func (s *Service) renderThumb(open func() (io.ReadCloser, error)) ([]byte, strin
 	}
 	err = jpeg.Encode(&buf, dst, &jpeg.Options{Quality: q})
 	return buf.Bytes(), "jpg", err
+}
+
+// decodeImage decodes the image open returns.
+func decodeImage(open func() (io.ReadCloser, error)) (image.Image, error) {
+	r, err := open()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	img, _, err := image.Decode(bufio.NewReader(r))
+	if err != nil {
+		return nil, errs.E("media.renderThumb", errs.Invalid, "decoding image: "+err.Error())
+	}
+	return img, nil
+}
+
+// decodedBytes is what the decoded form of an image with header cfg holds:
+// width × height × the bytes per pixel of the type the decoder builds for
+// its colour model (16-bit PNGs 8 or 2, 8-bit RGB(A) 4, gray and paletted 1,
+// JPEG's YCbCr at most 3, CMYK 4).
+func decodedBytes(cfg image.Config) int64 {
+	var bpp int64
+	switch m := cfg.ColorModel; m {
+	case color.RGBA64Model, color.NRGBA64Model:
+		bpp = 8
+	case color.Gray16Model, color.Alpha16Model:
+		bpp = 2
+	case color.GrayModel, color.AlphaModel:
+		bpp = 1
+	case color.YCbCrModel:
+		bpp = 3
+	default:
+		if _, ok := m.(color.Palette); ok {
+			bpp = 1
+		} else {
+			bpp = 4
+		}
+	}
+	return int64(cfg.Width) * int64(cfg.Height) * bpp
 }
 
 // fitWithin scales w×h down to fit maxW×maxH keeping the aspect ratio; at

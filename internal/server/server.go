@@ -127,7 +127,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		Version: admin.Version{Version: Version}})
 	apiHandler := api.New(api.Deps{
 		Accounts: s.accounts, Files: fileService,
-		Media:       media.New(s.db, fileService, s.settings, s.log),
+		Media:       media.New(s.db, fileService, s.settings, s.log, limiter),
 		Archives:    archiver.New(s.db, fileService, s.kv, s.settings, ids, s.log),
 		DirectLinks: directLinks,
 		Shares:      share.New(s.db, fileService, ids, s.settings),
