@@ -54,8 +54,8 @@ func png16(t *testing.T, w, h int) []byte {
 	return out.Bytes()
 }
 
-// peakRSS reads the peak resident set size of process pid, in bytes.
-func peakRSS(t *testing.T, pid int) int64 {
+// processPeakRSS reads the peak resident set size of process pid, in bytes.
+func processPeakRSS(t *testing.T, pid int) int64 {
 	t.Helper()
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
@@ -92,7 +92,7 @@ func TestThumbnailMemory(t *testing.T) {
 		upload(t, alice, fmt.Sprintf("cloudreve://my/pics/bomb%d.png", i), bomb, nil)
 	}
 	id, _ := createShare(t, alice, map[string]any{"uri": "cloudreve://my/pics"})
-	before := peakRSS(t, p.cmd.Process.Pid)
+	before := processPeakRSS(t, p.cmd.Process.Pid)
 	anon := clientAt(p.URL, "")
 	var wg sync.WaitGroup
 	codes := make([]int, 8)
@@ -106,7 +106,7 @@ func TestThumbnailMemory(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	peak := peakRSS(t, p.cmd.Process.Pid)
+	peak := processPeakRSS(t, p.cmd.Process.Pid)
 	t.Logf("peak RSS %d MiB before the requests, %d MiB after; codes %v (%d-byte PNGs)", before>>20, peak>>20, codes, len(bomb))
 	if peak > 300<<20 {
 		t.Errorf("peak RSS %d MiB; want under 300 MiB", peak>>20)
