@@ -107,7 +107,7 @@ func (h *handler) siteConfig(w http.ResponseWriter, r *http.Request) (any, error
 			ThumbnailHeight:      s.Int("thumb_height"),
 			CustomProps:          jsonSetting(s.String("custom_props")),
 			ShowEncryptionStatus: s.Bool("show_encryption_status"),
-			FullTextSearch:       s.Bool("fts_enabled"),
+			FullTextSearch:       s.Bool("fts_enabled") && h.serves("GET", "/file/search"),
 		}, nil
 	case "emojis":
 		return emojiConfig{EmojiPreset: s.String("emojis")}, nil

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 
 	"github.com/stratus-drive/stratus/internal/account"
@@ -191,6 +192,26 @@ func (h *handler) nodes(w http.ResponseWriter, r *http.Request) (any, error) {
 			Capabilities: wire.Boolset(h.servedCapabilities(n.Capabilities))})
 	}
 	return out, nil
+}
+
+// groupTaskRoutes are the routes that start what a group permission bit
+// (10-conventions §8.1) offers in clients' menus, for the bits that only
+// offer a task: remote download. (Bit 5 also gates archive listing, which
+// is served.)
+var groupTaskRoutes = map[int]string{
+	int(drive.PermRemoteDownload): "/workflow/download",
+}
+
+// servedPermissions is what a group's permissions advertise to its members:
+// a bit whose task this server cannot start is left out, so clients do not
+// offer it. The group keeps it; only the advertisement changes.
+func (h *handler) servedPermissions(p drive.Boolset) drive.Boolset {
+	for bit, path := range groupTaskRoutes {
+		if p.Has(bit) && !h.serves("POST", path) {
+			p = slices.Clone(p).Without(bit) // Without clears in place
+		}
+	}
+	return p
 }
 
 // nodeTaskRoutes are the routes that start the task each node capability

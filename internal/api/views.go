@@ -63,7 +63,7 @@ func (h *handler) fullUser(u *drive.User) *userJSON {
 		out.Group = &groupJSON{
 			ID:                  h.IDs.Encode(g.ID, hashid.Group),
 			Name:                g.Name,
-			Permission:          wire.Boolset(g.Permissions),
+			Permission:          wire.Boolset(h.servedPermissions(g.Permissions)),
 			DirectLinkBatchSize: g.Settings.SourceBatch,
 			TrashRetention:      g.Settings.TrashRetention,
 		}

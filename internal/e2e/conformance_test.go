@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -276,11 +277,26 @@ func TestShareLinksOfFile(t *testing.T) {
 
 // TestAdvertisedIsServed: each feature flag the site and user configs
 // announce is derived from the routes that serve it (issue 6 case 8):
-// passkeys (no /session/authn yet), node task capabilities (no workflow
-// routes yet), the archive viewer (zip listing only) and the logos.
+// passkeys (no /session/authn yet), node task capabilities and the group's
+// remote-download bit (no workflow routes yet), full-text search (no
+// /file/search yet), the archive viewer (zip listing only) and the logos.
 func TestAdvertisedIsServed(t *testing.T) {
-	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+	testenv.EachDialect(t, testenv.Options{Environ: []string{"CR_SETTING_fts_enabled=1"}}, func(t *testing.T, env *testenv.Env) {
 		c := env.Client()
+		admin, _ := c.NewUser(t, "root@example.com")
+		var me struct {
+			Group struct {
+				Permission string `json:"permission"`
+			} `json:"group"`
+		}
+		admin.OK(t, "GET", "/user/me", nil).Decode(t, &me)
+		perm, err := base64.StdEncoding.DecodeString(me.Group.Permission)
+		if err != nil || len(perm) < 1 || perm[0]&1 == 0 {
+			t.Fatalf("admin group permission %q", me.Group.Permission)
+		}
+		if len(perm) > 1 && perm[1]&(1<<1) != 0 {
+			t.Errorf("remote download (bit 9) advertised: %q", me.Group.Permission)
+		}
 		var login map[string]any
 		c.OK(t, "GET", "/site/config/login", nil).Decode(t, &login)
 		if _, ok := login["authn"]; ok {
@@ -291,7 +307,8 @@ func TestAdvertisedIsServed(t *testing.T) {
 		}
 
 		var explorer struct {
-			FileViewers []struct {
+			FullTextSearch bool `json:"full_text_search"`
+			FileViewers    []struct {
 				Viewers []struct {
 					ID   string   `json:"id"`
 					Exts []string `json:"exts"`
@@ -299,6 +316,9 @@ func TestAdvertisedIsServed(t *testing.T) {
 			} `json:"file_viewers"`
 		}
 		c.OK(t, "GET", "/site/config/explorer", nil).Decode(t, &explorer)
+		if explorer.FullTextSearch {
+			t.Error("full-text search advertised")
+		}
 		found := false
 		for _, g := range explorer.FileViewers {
 			for _, v := range g.Viewers {
