@@ -8,6 +8,7 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/api/wire"
 	"github.com/stratus-drive/stratus/internal/directlink"
+	"github.com/stratus-drive/stratus/internal/errs"
 )
 
 type directLinkJSON struct {
@@ -56,7 +57,16 @@ func DirectLinks(d Deps) http.Handler {
 		h.mux.Handle(m+" "+directlink.PathPrefix+"{id}/{name}", h.followDirectLink(false))
 		h.mux.Handle(m+" "+directlink.PathPrefix+"d/{id}/{name}", h.followDirectLink(true))
 	}
-	var root http.Handler = contentCORS(h.mux)
+	// Every failure under /f/ is a 404 envelope (30-files §7.7), a path or
+	// method no route takes included, never the router's 405.
+	known := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := h.mux.Handler(r); pattern == "" {
+			h.directLinkNotFound(w, r, errs.E("api.DirectLinks", directlink.ErrNotExist))
+			return
+		}
+		h.mux.ServeHTTP(w, r)
+	})
+	var root http.Handler = contentCORS(known)
 	root = h.logRequests(root)
 	root = h.recoverPanics(root)
 	return root
@@ -66,13 +76,7 @@ func (h *handler) followDirectLink(download bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, expires, err := h.DirectLinks.Follow(r.Context(), r.PathValue("id"), r.PathValue("name"), download)
 		if err != nil {
-			resp := wire.ErrorResponse(err, wire.CorrelationID(r.Context()), h.wire.Debug)
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.Header().Set("Cache-Control", "private, no-cache")
-			w.WriteHeader(http.StatusNotFound)
-			enc := json.NewEncoder(w)
-			enc.SetEscapeHTML(false)
-			_ = enc.Encode(resp)
+			h.directLinkNotFound(w, r, err)
 			return
 		}
 		// The target is a signed URL to the owner's file, good until it
@@ -82,4 +86,16 @@ func (h *handler) followDirectLink(download bool) http.Handler {
 		w.Header().Set("Cache-Control", "private, max-age="+strconv.FormatInt(age, 10))
 		http.Redirect(w, r, h.siteBase(r, false)+u, http.StatusFound)
 	})
+}
+
+// directLinkNotFound answers a failed direct link: HTTP 404 with err's
+// envelope.
+func (h *handler) directLinkNotFound(w http.ResponseWriter, r *http.Request, err error) {
+	resp := wire.ErrorResponse(err, wire.CorrelationID(r.Context()), h.wire.Debug)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, no-cache")
+	w.WriteHeader(http.StatusNotFound)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(resp)
 }

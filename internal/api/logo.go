@@ -28,11 +28,12 @@ var LogoPaths = map[string][]byte{
 // only with the binary.
 var started = time.Now()
 
-// Logo serves the built-in logo at r's path.
+// Logo serves the built-in logo at r's path to GET and HEAD; other methods
+// get a plain 404 rather than the router's 405.
 func Logo() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		svg, ok := LogoPaths[r.URL.Path]
-		if !ok {
+		if !ok || r.Method != http.MethodGet && r.Method != http.MethodHead {
 			http.NotFound(w, r)
 			return
 		}

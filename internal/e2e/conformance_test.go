@@ -552,3 +552,29 @@ func TestShortcutAndFileParentOverWebDAV(t *testing.T) {
 		}
 	})
 }
+
+// TestUnknownRoutesOutsideAPI: the siblings of the /api rule — a direct
+// link path or method no route takes is the 404 envelope of 30-files §7.7,
+// and the logos answer other methods with 404, never 405.
+func TestUnknownRoutesOutsideAPI(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		c := env.Client()
+		for _, tc := range []struct {
+			method, path string
+			envelope     bool
+		}{
+			{"POST", "/f/abc/name.txt", true},
+			{"DELETE", "/f/d/abc/name.txt", true},
+			{"GET", "/f/abc", true},
+			{"POST", "/static/img/logo.svg", false},
+		} {
+			resp := c.Raw(t, tc.method, tc.path, nil, nil)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			var e testenv.Envelope
+			if resp.StatusCode != 404 || tc.envelope && (json.Unmarshal(body, &e) != nil || e.Code != 404) {
+				t.Errorf("%s %s: %d %s", tc.method, tc.path, resp.StatusCode, body)
+			}
+		}
+	})
+}

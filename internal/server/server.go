@@ -145,7 +145,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	mux.Handle("GET /s/{id}", api.ShareRedirect())
 	mux.Handle("GET /s/{id}/{password}", api.ShareRedirect())
 	for path := range api.LogoPaths {
-		mux.Handle("GET "+path, api.Logo())
+		mux.Handle(path, api.Logo())
 	}
 	// Everything else is the web app (it answers 404 itself for the
 	// namespaces above, so a typo under /api never gets an HTML page).
