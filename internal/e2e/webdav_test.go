@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -404,4 +405,72 @@ func rawDavPut(t *testing.T, u *davUser, p string, size int64, part []byte, head
 		}
 	}
 	return conn
+}
+
+// TestWebDAVServerKilled: every PUT that was answered survives a SIGKILL of
+// the real binary; a PUT cut by the kill leaves neither a file nor a
+// reservation after the restart.
+func TestWebDAVServerKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildStratus(t)
+	dataDir := t.TempDir()
+	p := startStratus(t, bin, dataDir)
+	c := clientAt(p.URL, "")
+	root, _ := c.NewUser(t, "root@example.com")
+	u := davAccountOf(t, p.URL, root, "root@example.com", nil)
+	u.expect(t, 201, "MKCOL", "/kept", "", nil)
+	want := map[string][]byte{}
+	for i := range 50 {
+		data := randomBytes(1000 + i*97)
+		name := fmt.Sprintf("/kept/f%02d.bin", i)
+		resp, _ := u.do(t, "PUT", name, bytes.NewReader(data), nil)
+		if resp.StatusCode != 201 {
+			t.Fatalf("PUT %s: %d", name, resp.StatusCode)
+		}
+		want[name] = data
+	}
+	// An overwrite answered 204 right before the kill.
+	want["/kept/f00.bin"] = randomBytes(4321)
+	if resp, _ := u.do(t, "PUT", "/kept/f00.bin", bytes.NewReader(want["/kept/f00.bin"]), nil); resp.StatusCode != 204 {
+		t.Fatalf("overwrite: %d", resp.StatusCode)
+	}
+	used := capacityUsed(t, root)
+	big := randomBytes(8 << 20)
+	conn := rawDavPut(t, u, "/cut.bin", int64(len(big)), big[:3<<20])
+	for capacityUsed(t, root) == used { // the cut upload has started once it is reserved
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.kill(t)
+	conn.Close()
+
+	p = startStratus(t, bin, dataDir)
+	u.base = p.URL
+	root = clientAt(p.URL, root.Token)
+	for name, data := range want {
+		resp, body := u.do(t, "GET", name, nil, nil)
+		if resp.StatusCode != 200 || body != string(data) {
+			t.Errorf("%s after SIGKILL: %d, %d bytes (want %d)", name, resp.StatusCode, len(body), len(data))
+		}
+	}
+	// The cut upload shows at most as the empty placeholder of an upload in
+	// progress (as in REST listings), never with part of its bytes.
+	if resp, body := u.do(t, "GET", "/cut.bin", nil, nil); resp.StatusCode != 404 && body != "" {
+		t.Errorf("the cut upload reads %d bytes (%d)", len(body), resp.StatusCode)
+	}
+	// The cut upload's session still holds its reservation until it is
+	// cleaned up (expired uploads); cancelling it through its lock frees it.
+	e := root.ExpectCode(t, 40073, "PUT", "/file/upload", map[string]any{"uri": "cloudreve://my/cut.bin", "size": 1,
+		"entity_type": "version"})
+	var locks []struct{ Token string }
+	e.Decode(t, &locks)
+	if len(locks) != 1 {
+		t.Fatalf("locks on the cut upload: %s", e.Data)
+	}
+	root.OK(t, "DELETE", "/file/lock", map[string]any{"tokens": []string{locks[0].Token}})
+	if got := capacityUsed(t, root); got != used {
+		t.Errorf("capacity %d after releasing the cut upload, want %d", got, used)
+	}
+	u.expect(t, 201, "PUT", "/cut.bin", "again", nil)
 }
