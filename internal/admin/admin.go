@@ -25,6 +25,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/store"
+	"github.com/stratus-drive/stratus/internal/task"
 )
 
 // Conditions the contract gives their own codes (60-admin §15).
@@ -58,6 +59,7 @@ type Deps struct {
 	Accounts *account.Service
 	Files    *files.Service
 	Links    *directlink.Service
+	Jobs     *task.Scheduler
 	IDs      *hashid.Codec
 	Drivers  *storage.Registry
 	Env      storage.Env
@@ -74,6 +76,7 @@ type Service struct {
 	accounts    *account.Service
 	files       *files.Service
 	directLinks *directlink.Service
+	jobs        *task.Scheduler
 	ids         *hashid.Codec
 	drivers     *storage.Registry
 	env         storage.Env
@@ -88,7 +91,7 @@ type Service struct {
 // New builds the service.
 func New(d Deps) *Service {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Service{db: d.DB, kv: d.KV, settings: d.Settings, accounts: d.Accounts, files: d.Files, directLinks: d.Links, ids: d.IDs,
+	return &Service{db: d.DB, kv: d.KV, settings: d.Settings, accounts: d.Accounts, files: d.Files, directLinks: d.Links, jobs: d.Jobs, ids: d.IDs,
 		drivers: d.Drivers, env: d.Env, version: d.Version, log: d.Log, bgCtx: ctx, bgCancel: cancel}
 }
 

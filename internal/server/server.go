@@ -55,10 +55,13 @@ type Server struct {
 	accounts *account.Service
 	files    *files.Service
 	admin    *admin.Service
-	handler  http.Handler
-	slow     SlowClients
-	cancel   context.CancelFunc
-	jobsDone chan struct{} // closed when the background jobs have stopped
+	// scheduler runs the background jobs; the admin queue and the command
+	// line read and run them.
+	scheduler *task.Scheduler
+	handler   http.Handler
+	slow      SlowClients
+	cancel    context.CancelFunc
+	jobsDone  chan struct{} // closed when the background jobs have stopped
 }
 
 // Options tune a server for tests; the zero value is production behaviour.
@@ -122,9 +125,10 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	fileService := files.New(s.db, s.settings, ids, registry, env, s.log, limiter)
 	s.files = fileService
 	directLinks := directlink.New(s.db, fileService, ids)
+	s.scheduler = task.NewScheduler(fileService, s.settings, s.log)
 	s.admin = admin.New(admin.Deps{DB: s.db, KV: s.kv, Settings: s.settings, Accounts: s.accounts,
-		Files: fileService, Links: directLinks, IDs: ids, Drivers: registry, Env: env, Log: s.log,
-		Version: admin.Version{Version: Version}})
+		Files: fileService, Links: directLinks, Jobs: s.scheduler, IDs: ids, Drivers: registry, Env: env,
+		Log: s.log, Version: admin.Version{Version: Version}})
 	apiHandler := api.New(api.Deps{
 		Accounts: s.accounts, Files: fileService,
 		Media:       media.New(s.db, fileService, s.settings, s.log, limiter),
@@ -158,7 +162,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	s.jobsDone = make(chan struct{})
 	go func() {
 		defer close(s.jobsDone)
-		task.NewScheduler(fileService, s.settings, s.log).Run(watchCtx)
+		s.scheduler.Run(watchCtx)
 	}()
 	return nil
 }
@@ -187,6 +191,13 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Accounts exposes the account service to the command line.
 func (s *Server) Accounts() *account.Service { return s.accounts }
+
+// Admin exposes the administration service to the command line.
+func (s *Server) Admin() *admin.Service { return s.admin }
+
+// Jobs exposes the background-job scheduler, so that the command line can
+// run a job at once.
+func (s *Server) Jobs() *task.Scheduler { return s.scheduler }
 
 // Files exposes the filesystem service, so that tests (and the command
 // line) can run its background jobs at once with Collect.

@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/setting"
 )
@@ -35,11 +37,102 @@ type Scheduler struct {
 	fs       *files.Service
 	settings *setting.Service
 	log      *slog.Logger
+	// recycle counts the runs of the jobs, which all belong to Cloudreve's
+	// recycle queue (80-data-model §11), for the admin queue metrics.
+	recycle counters
+}
+
+// counters are one queue's figures since the process started.
+type counters struct {
+	busy, success, failure, submitted atomic.Int64
+}
+
+// QueueMetric is one queue's figures since the process started
+// (60-admin §9.1).
+type QueueMetric struct {
+	Name            string `json:"name"`
+	BusyWorkers     int64  `json:"busy_workers"`
+	SuccessTasks    int64  `json:"success_tasks"`
+	FailureTasks    int64  `json:"failure_tasks"`
+	SubmittedTasks  int64  `json:"submitted_tasks"`
+	SuspendingTasks int64  `json:"suspending_tasks"`
+}
+
+// Queues are Cloudreve's queue names, in the order the admin metrics list
+// them.
+var Queues = []string{"media_meta", "recycle", "io_intense", "remote_download", "thumb"}
+
+// Metrics returns the figures of every queue in Queues order. Only the
+// recycle queue does work today (the scheduled jobs); the others stay zero
+// until their tasks exist.
+func (s *Scheduler) Metrics() []QueueMetric {
+	out := make([]QueueMetric, len(Queues))
+	for i, q := range Queues {
+		out[i].Name = q
+		if q == "recycle" {
+			c := &s.recycle
+			out[i].BusyWorkers, out[i].SuccessTasks = c.busy.Load(), c.success.Load()
+			out[i].FailureTasks, out[i].SubmittedTasks = c.failure.Load(), c.submitted.Load()
+		}
+	}
+	return out
 }
 
 // NewScheduler returns the scheduler of fs's jobs, with schedules from settings.
 func NewScheduler(fs *files.Service, settings *setting.Service, log *slog.Logger) *Scheduler {
 	return &Scheduler{fs: fs, settings: settings, log: log}
+}
+
+// Job names, for RunNow and the command line.
+const (
+	JobEntityCollect = "entity_collect"
+	JobTrashPurge    = "trash_purge"
+	JobUploadCleanup = "upload_cleanup"
+	JobCalibrate     = "calibrate"
+)
+
+// Jobs lists the job names RunNow knows.
+var Jobs = []string{JobEntityCollect, JobTrashPurge, JobUploadCleanup, JobCalibrate}
+
+// job returns the function of the named job, or nil.
+func (s *Scheduler) job(name string) func(context.Context) (int, error) {
+	fs := s.fs
+	switch name {
+	case JobEntityCollect:
+		return fs.CollectEntities
+	case JobTrashPurge:
+		return func(ctx context.Context) (int, error) { return fs.PurgeTrash(ctx, fs.Now()) }
+	case JobUploadCleanup:
+		return fs.CleanExpiredUploads
+	case JobCalibrate:
+		return fs.CalibrateCapacity
+	}
+	return nil
+}
+
+// RunNow runs the named job once, at once, as its schedule would, and
+// reports how many items it handled. An unknown name is errs.Invalid.
+func (s *Scheduler) RunNow(ctx context.Context, name string) (int, error) {
+	run := s.job(name)
+	if run == nil {
+		return 0, errs.E("task.RunNow", errs.Invalid, "unknown job "+name+"; known: "+strings.Join(Jobs, ", "))
+	}
+	return s.count(ctx, run)
+}
+
+// count runs one job and counts it in the recycle queue's figures.
+func (s *Scheduler) count(ctx context.Context, run func(context.Context) (int, error)) (int, error) {
+	c := &s.recycle
+	c.submitted.Add(1)
+	c.busy.Add(1)
+	defer c.busy.Add(-1)
+	n, err := run(ctx)
+	if err != nil {
+		c.failure.Add(1)
+	} else {
+		c.success.Add(1)
+	}
+	return n, err
 }
 
 // Run runs the background jobs on their schedules until ctx ends, then
@@ -48,16 +141,15 @@ func NewScheduler(fs *files.Service, settings *setting.Service, log *slog.Logger
 // first runs one interval after the start, or two minutes after it when
 // that is sooner.
 func (s *Scheduler) Run(ctx context.Context) {
-	fs := s.fs
 	jobs := []struct {
 		name    string
 		setting string
 		run     func(context.Context) (int, error)
 	}{
-		{"entity collect", settingEntityCollect, fs.CollectEntities},
-		{"trash purge", settingTrashCollect, func(ctx context.Context) (int, error) { return fs.PurgeTrash(ctx, fs.Now()) }},
-		{"upload cleanup", "", fs.CleanExpiredUploads},
-		{"capacity calibration", settingCalibrate, fs.CalibrateCapacity},
+		{"entity collect", settingEntityCollect, s.job(JobEntityCollect)},
+		{"trash purge", settingTrashCollect, s.job(JobTrashPurge)},
+		{"upload cleanup", "", s.job(JobUploadCleanup)},
+		{"capacity calibration", settingCalibrate, s.job(JobCalibrate)},
 	}
 	var wg sync.WaitGroup
 	for _, j := range jobs {
@@ -84,7 +176,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 				case <-timer.C:
 				}
 				start := time.Now()
-				n, err := j.run(ctx)
+				n, err := s.count(ctx, j.run)
 				if err != nil && ctx.Err() == nil {
 					s.log.Error("background job failed", "job", j.name, "done", n, "err", err)
 				} else if n > 0 {

@@ -74,6 +74,12 @@ func Register(mux *http.ServeMux, prefix string, d Deps) {
 	read("GET /entity/url/{id}", h.entityURL)
 	write("POST /entity/batch/delete", h.deleteEntities)
 
+	read("GET /queue/metrics", h.queueMetrics)
+	read("POST /queue", h.tasks)
+	read("GET /queue/{id}", h.task)
+	write("POST /queue/batch/delete", h.deleteTasks)
+	write("POST /queue/cleanup", h.cleanupTasks)
+
 	read("POST /share", h.shares)
 	read("GET /share/{id}", h.share)
 	write("POST /share/batch/delete", h.deleteShares)

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"time"
 
 	service "github.com/stratus-drive/stratus/internal/admin"
 	"github.com/stratus-drive/stratus/internal/api/wire"
@@ -311,6 +312,52 @@ func (h *routes) deleteEntities(w http.ResponseWriter, r *http.Request) (any, er
 		return nil, err
 	}
 	return nil, h.svc.DeleteEntities(r.Context(), h.actor(r), body.IDs, body.Force)
+}
+
+// ---- Task queue ----
+
+func (h *routes) queueMetrics(w http.ResponseWriter, r *http.Request) (any, error) {
+	return h.svc.QueueMetrics(r.Context(), h.actor(r))
+}
+
+func (h *routes) tasks(w http.ResponseWriter, r *http.Request) (any, error) {
+	lr, err := decodeList(r)
+	if err != nil {
+		return nil, err
+	}
+	ts, p, err := h.svc.Tasks(r.Context(), h.actor(r), lr)
+	if err != nil {
+		return nil, err
+	}
+	return list("tasks", ts, p), nil
+}
+
+func (h *routes) task(w http.ResponseWriter, r *http.Request) (any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return h.svc.Task(r.Context(), h.actor(r), id)
+}
+
+func (h *routes) deleteTasks(w http.ResponseWriter, r *http.Request) (any, error) {
+	var body idsBody
+	if err := wire.Decode(r, &body); err != nil {
+		return nil, err
+	}
+	return nil, h.svc.DeleteTasks(r.Context(), h.actor(r), body.IDs)
+}
+
+func (h *routes) cleanupTasks(w http.ResponseWriter, r *http.Request) (any, error) {
+	var body struct {
+		NotAfter time.Time `json:"not_after"`
+		Types    []string  `json:"types"`
+		Status   []string  `json:"status"`
+	}
+	if err := wire.Decode(r, &body); err != nil {
+		return nil, err
+	}
+	return nil, h.svc.CleanupTasks(r.Context(), h.actor(r), body.NotAfter, body.Types, body.Status)
 }
 
 // ---- Shares ----

@@ -99,6 +99,7 @@ var sentinels = []sentinelCode{
 	{admin.ErrNodeHasPolicies, CodeNodeUsedByPolicies, "Storage policies use this node"},
 	{admin.ErrIntegration, CodeInternalSetting, "An external service failed"},
 	{admin.ErrPrimaryEntityAbsent, CodeNotFound, "Primary entity not exist"},
+	{admin.ErrTaskNotExist, CodeNotFound, "Task not found"},
 }
 
 // detailIsMessage lists sentinels whose error detail, when set, replaces the
