@@ -4,6 +4,10 @@
 //	stratus [server] [--config FILE] [--data DIR] [--listen ADDR]
 //	stratus user create --email E --password P [--admin]
 //	stratus user reset-password --email E --password P
+//	stratus settings list [KEY...] | settings set KEY=VALUE...
+//	stratus users list [--email S] [--group N] ...
+//	stratus calibrate [--user ID]
+//	stratus job run NAME
 //	stratus version
 package main
 
@@ -40,11 +44,19 @@ func run(args, environ []string, stdout, stderr io.Writer) error {
 		return runServer(args, environ, stderr)
 	case "user":
 		return runUser(args, environ, stdout, stderr)
+	case "settings":
+		return runSettings(args, environ, stdout, stderr)
+	case "users":
+		return runUsers(args, environ, stdout, stderr)
+	case "calibrate":
+		return runCalibrate(args, environ, stdout, stderr)
+	case "job":
+		return runJob(args, environ, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "stratus %s (Cloudreve API %s)\n", server.Version, server.APIVersion)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q (want server, user or version)", cmd)
+	return fmt.Errorf("unknown command %q (want server, user, settings, users, calibrate, job or version)", cmd)
 }
 
 // commonFlags are accepted by every command that opens the site.
@@ -89,7 +101,11 @@ func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
 	case cfg.System.LogLevel == "error":
 		level = slog.LevelError
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.System.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func runServer(args, environ []string, stderr io.Writer) error {

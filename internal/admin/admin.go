@@ -113,6 +113,18 @@ func (s *Service) background(name string, fn func(ctx context.Context) error) {
 	}()
 }
 
+// commandLineActorID marks the stratus command in the audit log.
+const commandLineActorID = -1
+
+// CommandLine is the actor of the stratus command's maintenance
+// subcommands. Whoever can run them controls the server's host and its
+// database, so they act as an administrator; the audit log shows them as
+// actor -1, "command line".
+func CommandLine() drive.Actor {
+	return drive.Actor{User: &drive.User{ID: commandLineActorID, Email: "command line", Status: drive.StatusActive,
+		Group: &drive.Group{ID: drive.AdminGroupID, Permissions: drive.BoolsetOf(int(drive.PermAdmin))}}}
+}
+
 // Authorize refuses anyone but a signed-in administrator. Every method
 // starts with it; the routes call it too, before they read a request body.
 func Authorize(actor drive.Actor) error { return authorize("admin.Authorize", actor) }

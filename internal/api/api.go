@@ -22,6 +22,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/media"
+	"github.com/stratus-drive/stratus/internal/metrics"
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/share"
 	"github.com/stratus-drive/stratus/internal/throttle"
@@ -224,10 +225,12 @@ func warnUnconfiguredProxy(log *slog.Logger, proxyHeader string, next http.Handl
 // method, where the router would answer 405.
 func (h *handler) knownRoutes(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := h.mux.Handler(r); pattern == "" {
+		_, pattern := h.mux.Handler(r)
+		if pattern == "" {
 			http.NotFound(w, r)
 			return
 		}
+		metrics.SetRoute(r, pattern)
 		next.ServeHTTP(w, r)
 	})
 }

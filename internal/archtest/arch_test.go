@@ -31,6 +31,7 @@ var levels = map[string]int{
 	"errs": 0,
 	// L0 vocabulary.
 	"drive": 1, "config": 1, "hashid": 1, "testenv/services": 1, "httprange": 1,
+	"metrics": 1,
 	// L1 adapters.
 	"store": levelAdapter, "storage": levelAdapter, "kv": levelAdapter, "archive": levelAdapter,
 	"mail": levelAdapter,

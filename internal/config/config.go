@@ -39,10 +39,11 @@ type Config struct {
 func Default() Config {
 	return Config{
 		System: System{
-			Mode:     "master",
-			Listen:   ":5212",
-			LogLevel: "info",
-			DataDir:  "./data",
+			Mode:      "master",
+			Listen:    ":5212",
+			LogLevel:  "info",
+			LogFormat: "text",
+			DataDir:   "./data",
 		},
 		Database: Database{
 			Type:    "sqlite",
@@ -88,6 +89,7 @@ type System struct {
 	GracePeriod   time.Duration // how long shutdown waits for in-flight requests; 0 = no limit
 	ProxyHeader   string        // header trusted for the client IP; "" = none
 	LogLevel      string        // debug, info, warning, error
+	LogFormat     string        // text (key=value lines) or json (one JSON object per line); a Stratus key
 	DataDir       string        // SQLite file, uploads, temp, avatars; a Stratus key, not Cloudreve's
 	Pprof         string        // listen address for Go profiling endpoints; "" = off
 

@@ -89,7 +89,7 @@ func TestLoad(t *testing.T) {
 				want.System = System{Mode: "master", Listen: ":5213",
 					SessionSecret: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 					HashIDSalt:    "v3salt", GracePeriod: 30 * time.Second, ProxyHeader: "X-Real-IP",
-					LogLevel: "warning", DataDir: "./data", Pprof: "127.0.0.1:6060"}
+					LogLevel: "warning", LogFormat: "text", DataDir: "./data", Pprof: "127.0.0.1:6060"}
 				want.Database = Database{Type: "mysql", DBFile: "stratus.db", Host: "127.0.0.1", Port: 3306,
 					User: "cloudreve", Password: "p#ss;word", Name: "cloudreve", Charset: "utf8mb4",
 					TablePrefix: "cd_", SSLMode: "disable"}

@@ -20,6 +20,7 @@ const minSlaveSecret = 64
 func (c *Config) Normalize() {
 	c.System.Mode = strings.ToLower(c.System.Mode)
 	c.System.LogLevel = strings.ToLower(c.System.LogLevel)
+	c.System.LogFormat = strings.ToLower(c.System.LogFormat)
 	if c.System.Debug {
 		c.System.LogLevel = "debug"
 	}
@@ -55,6 +56,9 @@ func (c Config) Validate() error {
 	}
 	if !slices.Contains([]string{"debug", "info", "warning", "error"}, s.LogLevel) {
 		bad("[System] LogLevel: must be debug, info, warning or error, not %q", s.LogLevel)
+	}
+	if !slices.Contains([]string{"text", "json"}, s.LogFormat) {
+		bad("[System] LogFormat: must be text or json, not %q", s.LogFormat)
 	}
 	if s.GracePeriod < 0 {
 		bad("[System] GracePeriod: must not be negative")

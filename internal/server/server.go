@@ -27,6 +27,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/kv/memory"
 	kvredis "github.com/stratus-drive/stratus/internal/kv/redis"
 	"github.com/stratus-drive/stratus/internal/media"
+	"github.com/stratus-drive/stratus/internal/metrics"
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/share"
 	"github.com/stratus-drive/stratus/internal/storage"
@@ -58,6 +59,7 @@ type Server struct {
 	// scheduler runs the background jobs; the admin queue and the command
 	// line read and run them.
 	scheduler *task.Scheduler
+	metrics   *metrics.Registry
 	handler   http.Handler
 	slow      SlowClients
 	cancel    context.CancelFunc
@@ -151,10 +153,18 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	for path := range api.LogoPaths {
 		mux.Handle(path, api.Logo())
 	}
+	mux.HandleFunc("GET /metrics", s.serveMetrics)
+	mux.HandleFunc("GET /healthz", s.serveHealth)
 	// Everything else is the web app (it answers 404 itself for the
 	// namespaces above, so a typo under /api never gets an HTML page).
 	mux.Handle("/", web.Handler())
-	s.handler = bodyDeadline(s.slow, withClientIP(s.cfg.System.ProxyHeader, mux))
+	s.metrics = metrics.New()
+	s.metricsSources()
+	outerRoute := func(r *http.Request) string {
+		_, pattern := mux.Handler(r)
+		return pattern
+	}
+	s.handler = bodyDeadline(s.slow, withClientIP(s.cfg.System.ProxyHeader, s.metrics.Middleware(outerRoute, mux)))
 
 	watchCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel

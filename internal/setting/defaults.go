@@ -153,6 +153,10 @@ var Defaults = map[string]string{
 	"thumb_libraw_max_size":      "78643200",
 	"thumb_libraw_exts":          "3fr,ari,arw,bay,braw,crw,cr2,cr3,cap,data,dcs,dcr,dng,drf,eip,erf,fff,gpr,iiq,k25,kdc,mdc,mef,mos,mrw,nef,nrw,obm,orf,pef,ptx,pxn,r3d,raf,raw,rwl,rw2,rwz,sr2,srf,srw,tif,x3f",
 
+	// Operating: GET /metrics answers only a scrape that sends this token
+	// ("" = metrics off).
+	"metrics_token": "",
+
 	// Cron.
 	"cron_entity_collect":    "@every 15m",
 	"cron_trash_bin_collect": "@every 33m",

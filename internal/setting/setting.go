@@ -84,9 +84,11 @@ func (s *Service) reload(ctx context.Context) error {
 	return nil
 }
 
-// Watch reloads the settings whenever another process changed them, checking
-// every interval until ctx ends. It keeps background work current; requests
-// call Sync, so they see a change at once.
+// Watch reloads the settings from the database every interval until ctx
+// ends. Requests call Sync, which sees a change made through any process
+// sharing this KV store at once; the reload also catches changes whose
+// writer does not share it (a maintenance command on a site without Redis,
+// an edit in the database), and keeps background work current.
 func (s *Service) Watch(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -95,7 +97,7 @@ func (s *Service) Watch(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.Sync(ctx); err != nil && ctx.Err() == nil {
+			if err := s.reload(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("reloading settings failed", "err", err)
 			}
 		}

@@ -54,7 +54,7 @@ var intRanges = map[string][2]int64{
 var readOnlyKeys = set("hash_id_salt", "siteID")
 
 // HiddenKeys are never returned to anyone (compared case-insensitively).
-var HiddenKeys = set("secret_key", "encrypt_master_key")
+var HiddenKeys = set("secret_key", "encrypt_master_key", "metrics_token")
 
 // IsHidden reports whether key must not be shown.
 func IsHidden(key string) bool { return HiddenKeys[strings.ToLower(key)] }

@@ -120,6 +120,17 @@ func (db *DB) Close() error {
 	return nil
 }
 
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.sql.PingContext(ctx); err != nil {
+		return errs.E("store.Ping", errs.Unavailable, err)
+	}
+	return nil
+}
+
+// Stats are the connection pool's figures.
+func (db *DB) Stats() sql.DBStats { return db.sql.Stats() }
+
 // Dialect names the SQL flavour: "sqlite", "postgres" or "mysql" (MariaDB
 // included).
 func (db *DB) Dialect() string { return db.d.String() }
