@@ -16,16 +16,18 @@ import (
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/files"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // PathPrefix is where archive downloads are served: PathPrefix + session
 // ID + "/archive.zip".
 const PathPrefix = "/api/v4/file/archive/"
 
-// archiveSession is the KV value of a session.
+// archiveSession is the KV value of a session: who asked, and the items
+// resolved when it was made, by ID (a few bytes each, whatever the URIs).
 type archiveSession struct {
-	Owner int      `json:"owner"`
-	URIs  []string `json:"uris"`
+	Owner int           `json:"owner"`
+	Items []files.Reach `json:"items"`
 }
 
 const archiveKeyPrefix = "archive_"
@@ -33,14 +35,29 @@ const archiveKeyPrefix = "archive_"
 // defaultArchiveTTL applies when archive_timeout is unset or not positive.
 const defaultArchiveTTL = 600 * time.Second
 
+// Bounds of archive sessions: items per session, and sessions a user may
+// make per archive_timeout (which is also how long each lives), so that the
+// sessions one user can hold at once are bounded too.
+const (
+	maxArchiveItems       = 1000
+	maxArchiveSessions    = 20
+	archiveSessionsBucket = "archive_sessions"
+)
+
 // Issue creates an archive session of uris for actor and returns its signed
 // URL, as a path and query on this server, and its expiry. The actor's
-// group needs the archive-download permission. URIs are only checked for
-// syntax here; they are resolved when the archive is fetched.
+// group needs the archive-download permission. Every URI is resolved now, as
+// a download would be (missing items, others' items and items the actor may
+// not download fail the whole request with their own code), and the session
+// keeps only the IDs of what they resolved to; fetching the archive checks
+// those again.
 func (s *Service) Issue(ctx context.Context, actor drive.Actor, uris []string) (files.IssuedURL, time.Time, error) {
 	const op = "archiver.Issue"
 	if err := s.fs.CheckBatch(len(uris)); err != nil {
 		return files.IssuedURL{}, time.Time{}, errs.E(op, err)
+	}
+	if len(uris) > maxArchiveItems {
+		return files.IssuedURL{}, time.Time{}, errs.E(op, files.ErrTooManyURIs)
 	}
 	if !actor.Can(drive.PermArchiveDownload) {
 		return files.IssuedURL{}, time.Time{}, errs.E(op, files.ErrGroupNotAllowed, "archive download not allowed")
@@ -57,8 +74,25 @@ func (s *Service) Issue(ctx context.Context, actor drive.Actor, uris []string) (
 	if ttl <= 0 {
 		ttl = defaultArchiveTTL
 	}
+	sess := archiveSession{Owner: actor.User.ID, Items: make([]files.Reach, 0, len(uris))}
+	for _, raw := range uris {
+		n, err := s.fs.Resolve(ctx, actor, raw)
+		if err != nil {
+			return files.IssuedURL{}, time.Time{}, errs.E(op, err)
+		}
+		if err := archivable(n); err != nil {
+			return files.IssuedURL{}, time.Time{}, errs.E(op, err)
+		}
+		sess.Items = append(sess.Items, files.ReachOf(n))
+	}
+	// Counted once the session is sure to be made: refused requests make
+	// no session and use up none of the allowance.
+	if _, err := s.limiter.Reserve(ctx, throttle.Bucket{Key: throttle.Key(archiveSessionsBucket, strconv.Itoa(actor.User.ID)),
+		Limit: maxArchiveSessions, Window: ttl}); err != nil {
+		return files.IssuedURL{}, time.Time{}, errs.E(op, err)
+	}
 	expires := s.fs.Now().Add(ttl).Truncate(time.Second)
-	value, err := json.Marshal(archiveSession{Owner: actor.User.ID, URIs: uris})
+	value, err := json.Marshal(sess)
 	if err != nil {
 		return files.IssuedURL{}, time.Time{}, errs.E(op, errs.Internal, err)
 	}
@@ -68,6 +102,19 @@ func (s *Service) Issue(ctx context.Context, actor drive.Actor, uris []string) (
 	}
 	u := auth.SignURL(s.settings.SecretKey(), &url.URL{Path: PathPrefix + id + "/archive.zip"}, expires)
 	return files.IssuedURL{URL: u.String()}, expires, nil
+}
+
+// archivable refuses what an archive cannot hold: virtual roots, shortcuts,
+// items without the download capability, and folders of someone else (a
+// share's folders are walked only by their owner).
+func archivable(n *files.Node) error {
+	if err := n.Require(files.CapDownload); err != nil {
+		return err
+	}
+	if n.File.ID == 0 || n.File.IsSymbolic || (n.File.IsFolder() && !n.Owned) {
+		return files.ErrUnsupportedAction
+	}
+	return nil
 }
 
 // Archive is an archive session resolved for streaming: the entries it
@@ -117,13 +164,13 @@ func (s *Service) Open(ctx context.Context, id string) (*Archive, error) {
 	out := &Archive{s: s, SpeedLimit: actor.Group().SpeedLimit}
 	limit := files.WalkLimit(*actor)
 	top := map[string]bool{}
-	for _, rawURI := range sess.URIs {
-		entries, err := s.archiveEntries(ctx, *actor, rawURI, top)
+	for _, item := range sess.Items {
+		entries, err := s.archiveEntries(ctx, *actor, item, top)
 		if err != nil {
 			if errs.Is(errs.TooLarge, err) {
 				return nil, errs.E(op, err)
 			}
-			s.log.Debug("archive: skipping an item", "uri", rawURI, "err", err)
+			s.log.Debug("archive: skipping an item", "file", item.File, "err", err)
 			continue
 		}
 		out.entries = append(out.entries, entries...)
@@ -134,19 +181,17 @@ func (s *Service) Open(ctx context.Context, id string) (*Archive, error) {
 	return out, nil
 }
 
-// archiveEntries lists what rawURI contributes, named relative to the
-// archive root. top holds the top-level names taken so far: two URIs with
-// the same name get distinct ones.
-func (s *Service) archiveEntries(ctx context.Context, actor drive.Actor, rawURI string, top map[string]bool) ([]archiveEntry, error) {
-	n, err := s.fs.Resolve(ctx, actor, rawURI)
+// archiveEntries lists what item contributes, named relative to the
+// archive root, found again as actor (files.NodeOf). top holds the
+// top-level names taken so far: two items with the same name get distinct
+// ones.
+func (s *Service) archiveEntries(ctx context.Context, actor drive.Actor, item files.Reach, top map[string]bool) ([]archiveEntry, error) {
+	n, err := s.fs.NodeOf(ctx, actor, item)
 	if err != nil {
 		return nil, err
 	}
-	if err := n.Require(files.CapDownload); err != nil {
+	if err := archivable(n); err != nil {
 		return nil, err
-	}
-	if n.File.ID == 0 || n.File.IsSymbolic || (n.File.IsFolder() && !n.Owned) {
-		return nil, files.ErrUnsupportedAction
 	}
 	name := uniqueName(archive.EntryName(n.Name), top)
 	if !n.File.IsFolder() {

@@ -63,8 +63,10 @@ func TestArchiveDownload(t *testing.T) {
 		upload(t, root, "cloudreve://my/top.txt", []byte("top"), nil)
 		upload(t, root, "cloudreve://my/other/top.txt", []byte("another top"), nil)
 
-		u := archiveURL(t, root, "cloudreve://my/docs", "cloudreve://my/top.txt", "cloudreve://my/other/top.txt",
-			"cloudreve://my/missing.txt")
+		// Items are resolved when the session is made: a missing one refuses it.
+		root.ExpectCode(t, 40016, "POST", "/file/url", map[string]any{"archive": true,
+			"uris": []string{"cloudreve://my/docs", "cloudreve://my/missing.txt"}})
+		u := archiveURL(t, root, "cloudreve://my/docs", "cloudreve://my/top.txt", "cloudreve://my/other/top.txt")
 		if !regexp.MustCompile(`^http://[^/]+/api/v4/file/archive/[0-9a-f-]{36}/archive\.zip\?sign=`).MatchString(u) {
 			t.Fatalf("archive URL = %q", u)
 		}
@@ -90,7 +92,7 @@ func TestArchiveDownload(t *testing.T) {
 			}
 		}
 
-		// URIs are resolved at download time: a deleted item is left out.
+		// Items are checked again at download time: a deleted item is left out.
 		u = archiveURL(t, root, "cloudreve://my/top.txt", "cloudreve://my/docs/a.txt")
 		root.OK(t, "DELETE", "/file", map[string]any{"uris": []string{"cloudreve://my/top.txt"}})
 		if _, body := fetch(t, u, nil); strings.Join(keys(unzip(t, body)), ",") != "a.txt" {
@@ -121,11 +123,10 @@ func TestArchiveDownload(t *testing.T) {
 		upload(t, alice, "cloudreve://my/x.txt", []byte("x"), nil)
 		alice.ExpectCode(t, 40007, "POST", "/file/url", map[string]any{"uris": []string{"cloudreve://my/x.txt"}, "archive": true})
 		c.ExpectCode(t, 40007, "POST", "/file/url", map[string]any{"uris": []string{"cloudreve://my/x.txt"}, "archive": true})
-		// Another user's files never enter an archive.
-		u = archiveURL(t, root, "cloudreve://"+login.User["id"].(string)+"@my/x.txt")
-		if _, body := fetch(t, u, nil); len(unzip(t, body)) != 0 {
-			t.Errorf("another user's file: %v", keys(unzip(t, body)))
-		}
+		// Another user's files never enter an archive, not even an
+		// administrator's.
+		root.ExpectCode(t, 403, "POST", "/file/url", map[string]any{"archive": true,
+			"uris": []string{"cloudreve://" + login.User["id"].(string) + "@my/x.txt"}})
 		root.ExpectCode(t, 40001, "POST", "/file/url", map[string]any{"uris": []string{"bad uri"}, "archive": true})
 	})
 }

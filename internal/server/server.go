@@ -134,7 +134,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	apiHandler := api.New(api.Deps{
 		Accounts: s.accounts, Files: fileService,
 		Media:       media.New(s.db, fileService, s.settings, s.log, limiter),
-		Archives:    archiver.New(s.db, fileService, s.kv, s.settings, ids, s.log),
+		Archives:    archiver.New(s.db, fileService, s.kv, s.settings, ids, s.log, limiter),
 		DirectLinks: directLinks,
 		Shares:      share.New(s.db, fileService, ids, s.settings),
 		Settings:    s.settings, Admin: s.admin, IDs: ids,
