@@ -2,6 +2,7 @@ package files
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -120,12 +121,17 @@ func (s *Service) PutContent(ctx context.Context, actor drive.Actor, rawURI stri
 	if !opt.ModTime.IsZero() {
 		lastModified = opt.ModTime.UnixMilli()
 	}
-	sess, err := s.CreateUpload(ctx, actor, UploadRequest{URI: u.String(), Size: size, EntityType: "version",
-		LastModified: lastModified})
+	sess, stored, key, err := s.createUpload(ctx, actor, UploadRequest{URI: u.String(), Size: size,
+		EntityType: "version", LastModified: lastModified}, true)
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	if err := s.relay(ctx, actor, sess, body, size); err != nil {
+	if stored.UploadID == "" {
+		err = s.putWhole(ctx, stored, key, body)
+	} else {
+		err = s.relay(ctx, actor, sess, body, size)
+	}
+	if err != nil {
 		return nil, errs.E(op, err)
 	}
 	n, err := s.Resolve(ctx, actor, sess.URI.String())
@@ -133,6 +139,37 @@ func (s *Service) PutContent(ctx context.Context, actor drive.Actor, rawURI stri
 		return nil, errs.E(op, err)
 	}
 	return n, nil
+}
+
+// putWhole stores the blob of a one-chunk upload with a single Put (a
+// temporary file renamed into place) and completes the session; any
+// failure discards it.
+func (s *Service) putWhole(ctx context.Context, sess *store.UploadSession, key string, body io.Reader) error {
+	pd, err := s.driverFor(ctx, sess.PolicyID)
+	if err != nil {
+		s.discard(ctx, sess.ID)
+		return err
+	}
+	err = pd.driver.Put(ctx, key, io.LimitReader(body, sess.Size), sess.Size)
+	if err != nil {
+		s.discard(ctx, sess.ID)
+		if errs.Is(errs.Invalid, err) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return errs.E("files.putWhole", ErrIO, err.Error())
+		}
+		return err
+	}
+	if err := s.finishUpload(ctx, sess, pd); err != nil {
+		s.discard(ctx, sess.ID)
+		// Cancelled meanwhile (force unlock) with its entity row gone: no
+		// recycler will find the blob, so it goes now.
+		if _, e := s.db.EntityByID(ctx, sess.EntityID); errs.Is(errs.NotExist, e) {
+			if derr := pd.driver.Delete(context.WithoutCancel(ctx), key); derr != nil {
+				s.log.Warn("deleting the blob of a cancelled upload", "key", key, "err", derr)
+			}
+		}
+		return err
+	}
+	return nil
 }
 
 // ErrParentNotExist is a new item whose folder is missing (RFC 4918: 409).

@@ -45,38 +45,49 @@ const defaultChunkSize = 25 << 20
 // storage-side multipart upload. Nothing is visible as content until every
 // chunk has arrived.
 func (s *Service) CreateUpload(ctx context.Context, actor drive.Actor, req UploadRequest) (*UploadSession, error) {
+	out, _, _, err := s.createUpload(ctx, actor, req, false)
+	return out, err
+}
+
+// createUpload is CreateUpload. With whole, a body that fits in one chunk
+// gets no storage-side multipart upload (the stored session's UploadID is
+// empty): the caller writes the blob with one Put, which costs a fraction
+// of a multipart upload's files and fsyncs. It also returns the stored
+// session and the blob's key.
+func (s *Service) createUpload(ctx context.Context, actor drive.Actor, req UploadRequest, whole bool) (*UploadSession,
+	*store.UploadSession, string, error) {
 	const op = "files.CreateUpload"
 	u, err := s.newItemURI(actor, req.URI)
 	if err != nil {
-		return nil, errs.E(op, err)
+		return nil, nil, "", errs.E(op, err)
 	}
 	if u.IsRoot() {
-		return nil, errs.E(op, ErrUnsupportedAction)
+		return nil, nil, "", errs.E(op, ErrUnsupportedAction)
 	}
 	if req.Size < 0 {
-		return nil, errs.E(op, errs.Invalid, "size must not be negative")
+		return nil, nil, "", errs.E(op, errs.Invalid, "size must not be negative")
 	}
 	switch req.EntityType {
 	case "", "version", "live_photo":
 	default:
-		return nil, errs.E(op, errs.Invalid, "unsupported entity_type")
+		return nil, nil, "", errs.E(op, errs.Invalid, "unsupported entity_type")
 	}
 	if err := s.checkMetadata(req.Metadata); err != nil {
-		return nil, errs.E(op, err)
+		return nil, nil, "", errs.E(op, err)
 	}
 	pd, err := s.policyFor(ctx, actor)
 	if err != nil {
-		return nil, errs.E(op, err)
+		return nil, nil, "", errs.E(op, err)
 	}
 	if err := s.checkFileName(ctx, s.db, actor, u.Name()); err != nil {
-		return nil, errs.E(op, err)
+		return nil, nil, "", errs.E(op, err)
 	}
 	if pd.policy.MaxSize > 0 && req.Size > pd.policy.MaxSize {
-		return nil, errs.E(op, ErrFileTooLarge)
+		return nil, nil, "", errs.E(op, ErrFileTooLarge)
 	}
 	mp, ok := storage.As[storage.Multiparter](pd.driver)
 	if !ok {
-		return nil, errs.E(op, ErrPolicyNotAllowed, "the storage policy cannot take relayed uploads")
+		return nil, nil, "", errs.E(op, ErrPolicyNotAllowed, "the storage policy cannot take relayed uploads")
 	}
 	chunk := pd.policy.Settings.ChunkSize
 	if chunk <= 0 {
@@ -92,15 +103,19 @@ func (s *Service) CreateUpload(ctx context.Context, actor drive.Actor, req Uploa
 	key, err := storage.KeyTemplate{DirRule: pd.policy.DirNameRule, NameRule: pd.policy.FileNameRule}.
 		Expand(storage.KeyInput{UID: actor.User.ID, Path: parentPath, Name: u.Name(), Time: s.now()})
 	if err != nil {
-		return nil, errs.E(op, err)
+		return nil, nil, "", errs.E(op, err)
 	}
-	mu, err := mp.NewMultipart(ctx, key, req.Size, chunk)
-	if err != nil {
-		return nil, errs.E(op, err)
+	var mu storage.Upload
+	uploadID := ""
+	if !whole || req.Size > chunk {
+		if mu, err = mp.NewMultipart(ctx, key, req.Size, chunk); err != nil {
+			return nil, nil, "", errs.E(op, err)
+		}
+		uploadID = mu.Info().ID
 	}
 	sess := &store.UploadSession{
 		ID: uuid.NewString(), OwnerID: actor.User.ID, PolicyID: pd.policy.ID, URI: u.WithoutQuery().String(),
-		Size: req.Size, ChunkSize: chunk, UploadID: mu.Info().ID, CallbackSecret: randomSecret(),
+		Size: req.Size, ChunkSize: chunk, UploadID: uploadID, CallbackSecret: randomSecret(),
 		LastModified: req.LastModified, MimeType: req.MimeType, Metadata: req.Metadata,
 		ExpiresAt: s.now().Add(s.settings.Seconds("upload_session_timeout")),
 	}
@@ -108,13 +123,15 @@ func (s *Service) CreateUpload(ctx context.Context, actor drive.Actor, req Uploa
 		return s.placeholder(ctx, tx, actor, u, req, sess, key)
 	})
 	if err != nil {
-		if aerr := mu.Abort(context.WithoutCancel(ctx)); aerr != nil {
-			s.log.Warn("aborting multipart upload after a failed session", "err", aerr)
+		if mu != nil {
+			if aerr := mu.Abort(context.WithoutCancel(ctx)); aerr != nil {
+				s.log.Warn("aborting multipart upload after a failed session", "err", aerr)
+			}
 		}
-		return nil, errs.E(op, err)
+		return nil, nil, "", errs.E(op, err)
 	}
 	return &UploadSession{ID: sess.ID, ChunkSize: chunk, Expires: sess.ExpiresAt, URI: u.WithoutQuery(),
-		CallbackSecret: sess.CallbackSecret, Policy: pd.policy}, nil
+		CallbackSecret: sess.CallbackSecret, Policy: pd.policy}, sess, key, nil
 }
 
 // placeholder creates (or reuses) the file row, reserves quota and links an
