@@ -176,7 +176,7 @@ func (s *Service) applyDavOptions(actor drive.Actor, a *drive.DavAccount, opt Da
 	}
 	u, err := drive.ParseURI(opt.URI)
 	if err != nil {
-		return errs.E("account.davOptions", errs.Invalid, err.Error())
+		return errs.E("account.davOptions", errs.Invalid, err)
 	}
 	if u.FS != drive.FSMy && u.FS != drive.FSShare {
 		return errs.E("account.davOptions", errs.Invalid, "the URI must be in my files or a share")
@@ -211,7 +211,7 @@ func (s *Service) applyDavOptions(actor drive.Actor, a *drive.DavAccount, opt Da
 func (s *Service) CheckDavRoot(owner *drive.User, uri string) error {
 	u, err := drive.ParseURI(uri)
 	if err != nil {
-		return errs.E("account.CheckDavRoot", errs.Invalid, err.Error())
+		return errs.E("account.CheckDavRoot", errs.Invalid, err)
 	}
 	return s.checkDavRoot(owner, u)
 }

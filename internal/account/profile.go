@@ -204,7 +204,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor drive.Actor, p Setti
 		setIf(&st.DisableViewSync, p.DisableViewSync)
 		setIf(&st.ShareLinksInProfile, p.ShareLinksInProfile)
 		if err := drive.CheckSettingsSize(*st); err != nil {
-			return errs.E(op, errs.Invalid, err.Error())
+			return errs.E(op, errs.Invalid, err)
 		}
 		return nil
 	}

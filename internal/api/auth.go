@@ -52,9 +52,10 @@ func sessionError(err error) error {
 	case isWrongTokenType(err):
 		return err
 	}
-	// The cause goes into the detail, for debug output only: its own code
-	// (40020 for a bad signature) must not win over "login required".
-	return errs.E("api.authenticate", account.ErrNotSignedIn, err.Error())
+	// The cause stays for logs and debug output; the outermost condition
+	// decides the code, so its own (40020 for a bad signature) does not win
+	// over "login required".
+	return errs.E("api.authenticate", account.ErrNotSignedIn, err)
 }
 
 func authError(r *http.Request) error {

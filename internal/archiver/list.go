@@ -206,7 +206,7 @@ func listZip(r io.ReaderAt, size int64, enc encoding.Encoding) ([]Item, error) {
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !(zr != nil && errors.Is(err, zip.ErrInsecurePath)) {
-		return nil, errs.E("archiver.listZip", ErrUnreadable, err.Error())
+		return nil, errs.E("archiver.listZip", ErrUnreadable, err)
 	}
 	if len(zr.File) > MaxEntries {
 		return nil, errs.E("archiver.listZip", files.ErrFileTooLarge, "the archive has too many entries")

@@ -30,6 +30,9 @@ type BoundsError struct{ Reason string }
 // Error implements error.
 func (e *BoundsError) Error() string { return e.Reason }
 
+// SafeDetail implements errs.SafeDetailer: the reason names the rule broken.
+func (e *BoundsError) SafeDetail() string { return e.Error() }
+
 // CheckViewSize bounds a view as stored.
 func CheckViewSize(v ExplorerView) error {
 	return checkJSONSize("view", v, MaxViewBytes)

@@ -48,6 +48,9 @@ type MetadataError struct {
 // Error implements error.
 func (e *MetadataError) Error() string { return "invalid metadata patch: " + e.Reason }
 
+// SafeDetail implements errs.SafeDetailer: the reason names the rule broken.
+func (e *MetadataError) SafeDetail() string { return e.Error() }
+
 func metaErr(reason string) error { return &MetadataError{Reason: reason} }
 
 // ValidateMetadataPatch checks one client patch of a file's metadata (files

@@ -19,6 +19,9 @@ type NameError struct {
 // Error implements error.
 func (e *NameError) Error() string { return "invalid name: " + e.Reason }
 
+// SafeDetail implements errs.SafeDetailer: the reason names the rule broken.
+func (e *NameError) SafeDetail() string { return e.Error() }
+
 // ValidateName checks a file or folder name (files 30 §2.2): 1–255 bytes of
 // valid UTF-8, none of \ / : * ? " < > |, no control characters, and not
 // "." or "..". Beyond the reference, no invisible or bidi control

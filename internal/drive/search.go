@@ -97,6 +97,9 @@ type SearchError struct {
 // Error implements error.
 func (e *SearchError) Error() string { return "invalid search parameter " + e.Param + ": " + e.Reason }
 
+// SafeDetail implements errs.SafeDetailer: the reason names the rule broken.
+func (e *SearchError) SafeDetail() string { return e.Error() }
+
 // Search query limits. Keywords are capped at maxNameBytes, the longest
 // name; the term cap bounds the SQL that one listing request can build.
 const (

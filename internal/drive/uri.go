@@ -52,6 +52,9 @@ type URIError struct {
 // Error implements error.
 func (e *URIError) Error() string { return "invalid file URI: " + e.Reason }
 
+// SafeDetail implements errs.SafeDetailer: the reason names the rule broken.
+func (e *URIError) SafeDetail() string { return e.Error() }
+
 func uriErr(reason string) error { return &URIError{Reason: reason} }
 
 // ParseURI parses a file URI as a URL (conventions §9). The scheme and the

@@ -56,11 +56,17 @@ type Error struct {
 	Kind   Kind
 	Detail string // user-safe text; only shown to clients for Invalid errors
 	Err    error  // the cause, may be nil
+	// Cond is the named condition the error is, when it also keeps a cause
+	// (errs.E with a sentinel and another error); errors.Is finds both.
+	Cond *Sentinel
 }
 
 // E builds an *Error. Arguments are interpreted by type: a Kind sets the kind,
-// a string sets Detail, an error sets the cause. When no Kind is given the
-// cause's kind is inherited.
+// a string sets Detail, a *Sentinel names the condition, any other error is
+// the cause. A sentinel with a cause keeps both (the cause for logs and
+// errors.Is, the sentinel for the wire code); never flatten a cause into the
+// detail string, which clients may see. When no Kind is given it comes from
+// the sentinel, else from the cause.
 func E(op string, args ...any) error {
 	e := &Error{Op: op}
 	for _, a := range args {
@@ -69,6 +75,8 @@ func E(op string, args ...any) error {
 			e.Kind = v
 		case string:
 			e.Detail = v
+		case *Sentinel:
+			e.Cond = v
 		case error:
 			e.Err = v
 		case nil:
@@ -76,16 +84,32 @@ func E(op string, args ...any) error {
 			panic(fmt.Sprintf("errs.E: bad argument %T", a))
 		}
 	}
-	if e.Kind == Other && e.Err != nil {
-		e.Kind = KindOf(e.Err)
+	if e.Cond != nil && e.Err == nil {
+		e.Err, e.Cond = e.Cond, nil // the sentinel is the cause itself
+	}
+	if e.Kind == Other {
+		if e.Cond != nil {
+			e.Kind = e.Cond.Kind
+		} else if e.Err != nil {
+			e.Kind = KindOf(e.Err)
+		}
 	}
 	return e
 }
 
-// Error renders op: detail: cause.
+// Is reports whether target is the condition e names besides its cause.
+func (e *Error) Is(target error) bool { return e.Cond != nil && target == error(e.Cond) }
+
+// Error renders op: condition: detail: cause.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Op)
+	if e.Cond != nil {
+		if b.Len() > 0 {
+			b.WriteString(": ")
+		}
+		b.WriteString(e.Cond.Text)
+	}
 	if e.Detail != "" {
 		if b.Len() > 0 {
 			b.WriteString(": ")
@@ -143,15 +167,25 @@ func NewSentinel(kind Kind, text string) *Sentinel { return &Sentinel{Kind: kind
 
 func (s *Sentinel) Error() string { return s.Text }
 
-// Detail returns the user-safe detail of the outermost Invalid error in err's
-// chain, or "".
+// SafeDetailer is an error of the vocabulary whose text is user-safe (a
+// validation failure naming the rule broken), so that it may be shown as
+// the detail of an error wrapping it.
+type SafeDetailer interface {
+	SafeDetail() string
+}
+
+// Detail returns the outermost user-safe detail in err's chain: a Detail
+// string, or the text of a SafeDetailer cause; "" when there is none. The
+// text of any other cause (a driver's, the database's) never becomes one.
 func Detail(err error) string {
-	var e *Error
-	for errors.As(err, &e) {
-		if e.Detail != "" {
+	for err != nil {
+		if e, ok := err.(*Error); ok && e.Detail != "" {
 			return e.Detail
 		}
-		err = e.Err
+		if d, ok := err.(SafeDetailer); ok {
+			return d.SafeDetail()
+		}
+		err = errors.Unwrap(err)
 	}
 	return ""
 }

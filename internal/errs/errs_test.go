@@ -67,3 +67,47 @@ func TestKindNamesCoverKinds(t *testing.T) {
 		t.Errorf("Kinds has %d entries, names %d", len(Kinds), len(kindNames))
 	}
 }
+
+// safeErr is a vocabulary error whose text is user-safe.
+type safeErr struct{}
+
+func (safeErr) Error() string      { return "invalid name: too long" }
+func (safeErr) SafeDetail() string { return "invalid name: too long" }
+
+// TestCauseKept: a sentinel with a cause keeps both for errors.Is, takes the
+// sentinel's kind, and shows only user-safe text as its detail.
+func TestCauseKept(t *testing.T) {
+	cond := NewSentinel(NotExist, "parent not exist")
+	driver := errors.New(`pq: relation "files" does not exist`)
+	cause := E("store.FileByID", Internal, driver)
+	err := E("files.Create", cond, cause)
+	if !errors.Is(err, cond) || !errors.Is(err, driver) {
+		t.Errorf("errors.Is lost the condition or the cause: %v", err)
+	}
+	if KindOf(err) != NotExist {
+		t.Errorf("kind %v, want the sentinel's", KindOf(err))
+	}
+	if got := err.Error(); got != `files.Create: parent not exist: store.FileByID: pq: relation "files" does not exist` {
+		t.Errorf("text %q", got)
+	}
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{E("op", Invalid, driver), ""},
+		{E("op", Invalid, cause), ""},
+		{E("op", cond, driver), ""},
+		{fmt.Errorf("wrapped: %w", E("op", Invalid, driver)), ""},
+		{E("op", Invalid, safeErr{}), "invalid name: too long"},
+		{E("outer", E("op", Invalid, safeErr{})), "invalid name: too long"},
+		{E("op", Invalid, "name too long", driver), "name too long"},
+	} {
+		if got := Detail(c.err); got != c.want {
+			t.Errorf("Detail(%v) = %q, want %q", c.err, got, c.want)
+		}
+	}
+	// A sentinel alone is still the cause, as before.
+	if e := E("op", cond).(*Error); e.Err != cond || e.Cond != nil {
+		t.Errorf("a lone sentinel: %+v", e)
+	}
+}

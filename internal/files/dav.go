@@ -109,7 +109,7 @@ func (s *Service) PutContent(ctx context.Context, actor drive.Actor, rawURI stri
 	parentURI, _ := u.Parent()
 	parent, err := s.resolve(ctx, s.db, actor, parentURI)
 	if err != nil {
-		return nil, errs.E(op, ErrParentNotExist, err.Error())
+		return nil, errs.E(op, ErrParentNotExist, err)
 	}
 	if !parent.File.IsFolder() {
 		return nil, errs.E(op, ErrParentNotExist, "the parent is a file")

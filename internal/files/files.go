@@ -142,7 +142,7 @@ type reader interface {
 func parseURI(raw string) (drive.URI, error) {
 	u, err := drive.ParseURI(raw)
 	if err != nil {
-		return drive.URI{}, errs.E("files.parseURI", ErrInvalidURI, err.Error())
+		return drive.URI{}, errs.E("files.parseURI", ErrInvalidURI, err)
 	}
 	return u, nil
 }

@@ -55,11 +55,11 @@ func (s *Service) checkMetadata(m map[string]string) error {
 	opts := s.metadataOptions()
 	for k, v := range m {
 		if err := drive.ValidateMetadataPatch(k, v, false, opts); err != nil {
-			return errs.E(op, errs.Invalid, err.Error())
+			return errs.E(op, errs.Invalid, err)
 		}
 	}
 	if err := drive.CheckFileMetadata(m); err != nil {
-		return errs.E(op, errs.Invalid, err.Error())
+		return errs.E(op, errs.Invalid, err)
 	}
 	return nil
 }
@@ -76,7 +76,7 @@ func checkStoredMetadata(ctx context.Context, tx *store.Tx, fileID int) error {
 		entries[m.Name] = m.Value
 	}
 	if err := drive.CheckFileMetadata(entries); err != nil {
-		return errs.E("files.checkStoredMetadata", errs.Invalid, err.Error())
+		return errs.E("files.checkStoredMetadata", errs.Invalid, err)
 	}
 	return nil
 }
@@ -106,7 +106,7 @@ func (s *Service) PatchMetadata(ctx context.Context, actor drive.Actor, rawURIs 
 			return errs.E(op, errs.Invalid, "private metadata cannot be written")
 		}
 		if err := drive.ValidateMetadataPatch(p.Key, p.Value, p.Remove, opts); err != nil {
-			return errs.E(op, errs.Invalid, err.Error())
+			return errs.E(op, errs.Invalid, err)
 		}
 		touch = touch || drive.TouchesUpdatedAt(p.Key)
 		if p.Remove {

@@ -267,7 +267,7 @@ func (s *Service) checkName(ctx context.Context, r reader, actor drive.Actor, na
 		return s.checkFileName(ctx, r, actor, name)
 	}
 	if err := drive.ValidateName(name); err != nil {
-		return errs.E("files.checkName", ErrIllegalName, err.Error())
+		return errs.E("files.checkName", ErrIllegalName, err)
 	}
 	return nil
 }
@@ -329,7 +329,7 @@ func (s *Service) InfoByID(ctx context.Context, actor drive.Actor, publicID stri
 // for file names: extension allow/deny lists and name patterns.
 func (s *Service) checkFileName(ctx context.Context, r reader, actor drive.Actor, name string) error {
 	if err := drive.ValidateName(name); err != nil {
-		return errs.E("files.checkFileName", ErrIllegalName, err.Error())
+		return errs.E("files.checkFileName", ErrIllegalName, err)
 	}
 	id := policyOf(actor)
 	if id == 0 {
@@ -344,7 +344,7 @@ func (s *Service) checkFileName(ctx context.Context, r reader, actor drive.Actor
 		return err
 	}
 	if err := rules.Check(name); err != nil {
-		return errs.E("files.checkFileName", ErrIllegalName, err.Error())
+		return errs.E("files.checkFileName", ErrIllegalName, err)
 	}
 	return nil
 }

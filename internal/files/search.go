@@ -31,7 +31,7 @@ func (s *Service) parseSearch(u drive.URI) (drive.Search, error) {
 		return s.settings.String("explorer_category_" + name + "_query"), true
 	})
 	if err != nil {
-		return q, errs.E("files.parseSearch", errs.Invalid, err.Error())
+		return q, errs.E("files.parseSearch", errs.Invalid, err)
 	}
 	return q, nil
 }

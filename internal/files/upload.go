@@ -276,7 +276,7 @@ func (s *Service) UploadChunk(ctx context.Context, actor drive.Actor, sessionID 
 	}
 	if err := up.WritePart(ctx, index, body, length); err != nil {
 		if errs.Is(errs.Invalid, err) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return errs.E(op, ErrIO, err.Error())
+			return errs.E(op, ErrIO, err)
 		}
 		return errs.E(op, err)
 	}

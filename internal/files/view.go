@@ -85,7 +85,7 @@ func (s *Service) updateSettings(ctx context.Context, actor drive.Actor, fn func
 				return err
 			}
 			if err := drive.CheckSettingsSize(*st); err != nil {
-				return errs.E("files.updateSettings", errs.Invalid, err.Error())
+				return errs.E("files.updateSettings", errs.Invalid, err)
 			}
 			return nil
 		})
@@ -193,7 +193,7 @@ func validateView(v *drive.ExplorerView) error {
 		}
 	}
 	if err := drive.CheckViewSize(*v); err != nil {
-		return bad(err.Error())
+		return errs.E(op, errs.Invalid, "invalid view: "+errs.Detail(err), err)
 	}
 	return nil
 }

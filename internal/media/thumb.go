@@ -220,7 +220,7 @@ func (s *Service) renderThumb(ctx context.Context, open func() (io.ReadCloser, e
 	cfg, _, err := image.DecodeConfig(bufio.NewReader(r))
 	r.Close()
 	if err != nil {
-		return nil, "", errs.E("media.renderThumb", errs.Invalid, "not a supported image: "+err.Error())
+		return nil, "", errs.E("media.renderThumb", errs.Invalid, "not a supported image", err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxThumbPixels {
 		return nil, "", errs.E("media.renderThumb", errs.TooLarge, "image dimensions out of bounds")
@@ -270,7 +270,7 @@ func decodeImage(open func() (io.ReadCloser, error)) (image.Image, error) {
 	defer r.Close()
 	img, _, err := image.Decode(bufio.NewReader(r))
 	if err != nil {
-		return nil, errs.E("media.renderThumb", errs.Invalid, "decoding image: "+err.Error())
+		return nil, errs.E("media.renderThumb", errs.Invalid, "undecodable image", err)
 	}
 	return img, nil
 }

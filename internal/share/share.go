@@ -424,7 +424,7 @@ func (s *Service) DeleteMany(ctx context.Context, actor drive.Actor, ids []strin
 func (s *Service) source(ctx context.Context, actor drive.Actor, raw string) (*files.Node, error) {
 	u, err := drive.ParseURI(raw)
 	if err != nil {
-		return nil, errs.E("share.source", files.ErrInvalidURI, err.Error())
+		return nil, errs.E("share.source", files.ErrInvalidURI, err)
 	}
 	if u.FS != drive.FSMy {
 		return nil, files.ErrUnsupportedAction

@@ -127,14 +127,36 @@ var kindCodes = map[errs.Kind]sentinelCode{
 	errs.Internal:        {code: CodeDBError, msg: "Internal error"},
 }
 
-// Lookup returns the code and client message for err.
+// Lookup returns the code and client message for err: the outermost
+// condition in its chain that the table lists (an error that names one
+// condition and keeps another as its cause answers with its own), then any
+// listed condition errors.Is finds, then the kind.
 func Lookup(err error) (Code, string) {
+	message := func(s sentinelCode) (Code, string) {
+		if d := errs.Detail(err); d != "" && slices.Contains(detailIsMessage, s.err) {
+			return s.code, d
+		}
+		return s.code, s.msg
+	}
+	for cur := err; cur != nil; cur = errors.Unwrap(cur) {
+		var cond error
+		switch e := cur.(type) {
+		case *errs.Sentinel:
+			cond = e
+		case *errs.Error:
+			if e.Cond != nil {
+				cond = e.Cond
+			}
+		}
+		for _, s := range sentinels {
+			if cond != nil && s.err == cond {
+				return message(s)
+			}
+		}
+	}
 	for _, s := range sentinels {
 		if errors.Is(err, s.err) {
-			if d := errs.Detail(err); d != "" && slices.Contains(detailIsMessage, s.err) {
-				return s.code, d
-			}
-			return s.code, s.msg
+			return message(s)
 		}
 	}
 	kind := errs.KindOf(err)

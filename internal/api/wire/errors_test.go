@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/stratus-drive/stratus/internal/account"
+	"github.com/stratus-drive/stratus/internal/auth"
 	"github.com/stratus-drive/stratus/internal/errs"
 )
 
@@ -170,4 +171,124 @@ func TestEnvelopeData(t *testing.T) {
 			t.Errorf("marshal %+v = %s, want %s", tt.resp, got, tt.want)
 		}
 	}
+}
+
+// driverTexts are what the database drivers and storage say when they fail;
+// none of it may reach a client.
+var driverTexts = []string{
+	`pq: duplicate key value violates unique constraint "files_parent_name"`,
+	`Error 1062 (23000): Duplicate entry 'a.txt' for key 'files.files_parent_name'`,
+	`constraint failed: UNIQUE constraint failed: files.parent_id, files.name (2067)`,
+	`sql: no rows in result set`,
+	`SELECT id FROM users WHERE email_lower = $1`,
+	`open /var/lib/stratus/storage/7/a.bin: no such file or directory`,
+}
+
+// TestNoDriverTextInMessages wraps driver failures the ways services do
+// (a kind, a sentinel, nested, in a batch) for every kind and every listed
+// condition, and checks that no client-visible message carries their text.
+func TestNoDriverTextInMessages(t *testing.T) {
+	var wrapped []error
+	for _, text := range driverTexts {
+		cause := errs.E("store.Query", errs.Internal, errors.New(text))
+		for kind := range kindCodes {
+			wrapped = append(wrapped, errs.E("svc.Op", kind, cause), errs.E("svc.Op", kind, errors.New(text)),
+				errs.E("api", errs.E("svc.Op", kind, cause)), fmt.Errorf("x: %w", errs.E("svc.Op", kind, cause)))
+		}
+		for _, s := range sentinels {
+			if sen, ok := s.err.(*errs.Sentinel); ok {
+				wrapped = append(wrapped, errs.E("svc.Op", sen, cause), errs.E("svc.Op", sen, errors.New(text)),
+					errs.E("api", errs.E("svc.Op", sen, cause)))
+			}
+		}
+	}
+	check := func(r Response, err error) {
+		for _, text := range driverTexts {
+			if strings.Contains(r.Msg, text) || strings.Contains(r.Error, text) {
+				t.Errorf("%v: message %q carries driver text", err, r.Msg)
+			}
+		}
+	}
+	for _, err := range wrapped {
+		check(ErrorResponse(err, "cid", false), err)
+		b := errs.Batch{}
+		b.Add("cloudreve://my/a", err)
+		for _, r := range ErrorResponse(b, "cid", false).AggregatedError {
+			check(r, err)
+		}
+	}
+}
+
+// TestOutermostConditionWins: an error that names a condition and keeps
+// another as its cause answers with its own code.
+func TestOutermostConditionWins(t *testing.T) {
+	err := errs.E("api.authenticate", account.ErrNotSignedIn, errs.E("auth.Parse", auth.ErrInvalidCredential))
+	if code, _ := Lookup(err); code != CodeLoginRequired {
+		t.Errorf("code %d, want login required", code)
+	}
+	if !errors.Is(err, auth.ErrInvalidCredential) {
+		t.Error("the cause was dropped")
+	}
+}
+
+// flattenAllowed are the errs.E calls that put a cause's text into a
+// detail on purpose: an administrator's tools report why the external
+// service they test refused (admin.ErrIntegration shows its detail).
+var flattenAllowed = map[string]int{filepath.Join("internal", "admin", "tools.go"): 3}
+
+// TestNoFlattenedCauses fails when errs.E gets a cause's text (x.Error())
+// instead of the cause: the text breaks errors.Is and may reach clients as
+// the detail of an Invalid error. Wrap the cause (errs.E(op, kind, err)).
+func TestNoFlattenedCauses(t *testing.T) {
+	root := filepath.Join("..", "..", "..")
+	found := map[string]int{}
+	err := filepath.WalkDir(filepath.Join(root, "internal"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || !isErrsE(call.Fun) {
+				return true
+			}
+			for _, arg := range call.Args {
+				ast.Inspect(arg, func(n ast.Node) bool {
+					c, ok := n.(*ast.CallExpr)
+					if !ok {
+						return true
+					}
+					if sel, isSel := c.Fun.(*ast.SelectorExpr); isSel && sel.Sel.Name == "Error" && len(c.Args) == 0 {
+						found[rel]++
+						if found[rel] > flattenAllowed[rel] {
+							t.Errorf("%s: errs.E flattens a cause into text; pass the error itself", fset.Position(c.Pos()))
+						}
+					}
+					return true
+				})
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) == 0 && len(flattenAllowed) > 0 {
+		t.Fatal("found not even the allowed calls: is the walk rooted right?")
+	}
+}
+
+func isErrsE(fun ast.Expr) bool {
+	sel, ok := fun.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "E" {
+		return false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	return ok && x.Name == "errs"
 }
