@@ -154,7 +154,7 @@ func (s *Service) putWhole(ctx context.Context, sess *store.UploadSession, key s
 	if err != nil {
 		s.discard(ctx, sess.ID)
 		if errs.Is(errs.Invalid, err) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return errs.E("files.putWhole", ErrIO, err.Error())
+			return errs.E("files.putWhole", ErrIO, err)
 		}
 		return err
 	}
