@@ -197,11 +197,12 @@ func (h *Handler) propfind(w http.ResponseWriter, q *request) error {
 	w.WriteHeader(http.StatusMultiStatus)
 	pw.w = bufio.NewWriterSize(w, 32<<10)
 	pw.w.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n" + `<D:multistatus xmlns:D="DAV:">`)
-	if err := pw.response(ctx, n, q.path); err != nil {
+	self := href(q.path, n.File.IsFolder())
+	if err := pw.response(ctx, n, self); err != nil {
 		panic(http.ErrAbortHandler)
 	}
 	if depth != "0" && n.File.IsFolder() {
-		if err := pw.members(ctx, n, q.path, depth == "infinity"); err != nil {
+		if err := pw.members(ctx, n, self, depth == "infinity"); err != nil {
 			h.log.Warn("webdav PROPFIND cut short", "err", err)
 			panic(http.ErrAbortHandler) // a truncated multistatus must not look complete
 		}
@@ -218,9 +219,12 @@ type propWriter struct {
 	w     *bufio.Writer
 	locks *files.LockSet
 	now   time.Time
+	buf   []byte // scratch for formatting
 }
 
-func (pw *propWriter) members(ctx context.Context, n *files.Node, segs []string, recursive bool) error {
+// members writes the responses of n's members; base is n's escaped href,
+// ending in "/", to which each member's escaped name is appended.
+func (pw *propWriter) members(ctx context.Context, n *files.Node, base string, recursive bool) error {
 	return pw.h.files.EachChild(ctx, pw.q.actor(), n, childPage, func(page []*files.Node) error {
 		if pw.req.needsDead() {
 			if err := pw.h.files.LoadMetadata(ctx, page); err != nil {
@@ -228,12 +232,15 @@ func (pw *propWriter) members(ctx context.Context, n *files.Node, segs []string,
 			}
 		}
 		for _, c := range page {
-			cs := append(segs[:len(segs):len(segs)], c.Name)
-			if err := pw.response(ctx, c, cs); err != nil {
+			h := base + escapeSegment(c.Name)
+			if c.File.IsFolder() {
+				h += "/"
+			}
+			if err := pw.response(ctx, c, h); err != nil {
 				return err
 			}
 			if recursive && c.Enter() == nil { // shortcuts are listed, not entered
-				if err := pw.members(ctx, c, cs, true); err != nil {
+				if err := pw.members(ctx, c, h, true); err != nil {
 					return err
 				}
 			}
@@ -242,11 +249,11 @@ func (pw *propWriter) members(ctx context.Context, n *files.Node, segs []string,
 	})
 }
 
-// response writes the <response> of node n at segs.
-func (pw *propWriter) response(ctx context.Context, n *files.Node, segs []string) error {
+// response writes the <response> of node n at the escaped path h.
+func (pw *propWriter) response(ctx context.Context, n *files.Node, h string) error {
 	w := pw.w
 	w.WriteString("<D:response><D:href>")
-	xml.EscapeText(w, []byte(href(segs, n.File.IsFolder())))
+	xml.EscapeText(w, []byte(h))
 	w.WriteString("</D:href>")
 	switch pw.req.mode {
 	case modePropName:
@@ -263,7 +270,7 @@ func (pw *propWriter) response(ctx context.Context, n *files.Node, segs []string
 	case modeAllProp:
 		w.WriteString("<D:propstat><D:prop>")
 		for _, p := range liveProps {
-			if err := pw.live(ctx, n, segs, p); err != nil {
+			if err := pw.live(ctx, n, p); err != nil {
 				return err
 			}
 		}
@@ -273,7 +280,7 @@ func (pw *propWriter) response(ctx context.Context, n *files.Node, segs []string
 		var missing []xml.Name
 		for _, name := range pw.req.names { // <include>: quota, for one
 			if name.Space == "DAV:" && pw.has(n, name.Local) && !contains(liveProps, name.Local) {
-				if err := pw.live(ctx, n, segs, name.Local); err != nil {
+				if err := pw.live(ctx, n, name.Local); err != nil {
 					return err
 				}
 			} else if !isLive(name) && n.File.Metadata[deadKey(name)] == "" {
@@ -288,7 +295,7 @@ func (pw *propWriter) response(ctx context.Context, n *files.Node, segs []string
 		for _, name := range pw.req.names {
 			switch {
 			case isLive(name) && pw.has(n, name.Local):
-				if err := pw.live(ctx, n, segs, name.Local); err != nil {
+				if err := pw.live(ctx, n, name.Local); err != nil {
 					return err
 				}
 			case !isLive(name) && n.File.Metadata[deadKey(name)] != "":
@@ -340,7 +347,7 @@ func (pw *propWriter) has(n *files.Node, p string) bool {
 }
 
 // live writes live property p of n.
-func (pw *propWriter) live(ctx context.Context, n *files.Node, segs []string, p string) error {
+func (pw *propWriter) live(ctx context.Context, n *files.Node, p string) error {
 	w := pw.w
 	f := n.File
 	switch p {
@@ -355,14 +362,20 @@ func (pw *propWriter) live(ctx context.Context, n *files.Node, segs []string, p 
 		xml.EscapeText(w, []byte(n.Name))
 		w.WriteString("</D:displayname>")
 	case "getcontentlength":
-		w.WriteString("<D:getcontentlength>" + strconv.FormatInt(f.Size, 10) + "</D:getcontentlength>")
+		pw.buf = append(strconv.AppendInt(append(pw.buf[:0], "<D:getcontentlength>"...), f.Size, 10),
+			"</D:getcontentlength>"...)
+		w.Write(pw.buf)
 	case "getlastmodified":
 		if !f.UpdatedAt.IsZero() {
-			w.WriteString("<D:getlastmodified>" + f.UpdatedAt.UTC().Format(http.TimeFormat) + "</D:getlastmodified>")
+			pw.buf = append(f.UpdatedAt.UTC().AppendFormat(append(pw.buf[:0], "<D:getlastmodified>"...),
+				http.TimeFormat), "</D:getlastmodified>"...)
+			w.Write(pw.buf)
 		}
 	case "creationdate":
 		if !f.CreatedAt.IsZero() {
-			w.WriteString("<D:creationdate>" + f.CreatedAt.UTC().Format(time.RFC3339) + "</D:creationdate>")
+			pw.buf = append(f.CreatedAt.UTC().AppendFormat(append(pw.buf[:0], "<D:creationdate>"...),
+				time.RFC3339), "</D:creationdate>"...)
+			w.Write(pw.buf)
 		}
 	case "getcontenttype":
 		w.WriteString("<D:getcontenttype>")
