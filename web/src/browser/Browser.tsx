@@ -102,12 +102,22 @@ function Explorer({ uri, share }: { uri: string; share?: Share }) {
     if (s.meta?.view?.view === 'grid' || s.meta?.view?.view === 'list') setLayout(s.meta.view.view);
   }, [s.meta?.view?.view]);
   // Reload when an upload or an action changed this folder (coalesced).
-  const change = useStore(folderChanged);
+  const changes = useStore(folderChanged);
+  const reloadTimer = useRef<ReturnType<typeof setTimeout>>();
+  const seen = useRef(changes.length ? changes[changes.length - 1].n : 0);
   useEffect(() => {
-    if (!change.uri || withoutQuery(change.uri) !== folder) return;
-    const timer = setTimeout(() => void listing.reload(), 300);
-    return () => clearTimeout(timer);
-  }, [change]);
+    // A change below this folder may have created a child folder here.
+    const mine = changes.some((c) => {
+      if (c.n <= seen.current) return false;
+      const at = withoutQuery(c.uri);
+      return at === folder || at.startsWith(folder + '/');
+    });
+    if (changes.length) seen.current = changes[changes.length - 1].n;
+    if (!mine) return;
+    clearTimeout(reloadTimer.current);
+    reloadTimer.current = setTimeout(() => void listing.reload(), 300);
+  }, [changes]);
+  useEffect(() => () => clearTimeout(reloadTimer.current), []);
 
   const items = s.items;
   const ids = useMemo(() => items.map((i) => i.id), [items]);
@@ -366,7 +376,7 @@ function Explorer({ uri, share }: { uri: string; share?: Share }) {
           void queue.add(pickedFromInput(input.files!, false), folder);
           input.value = '';
         }} />
-        <input ref={folderInput} type="file" multiple hidden {...{ webkitdirectory: '' }} data-testid="folder-input" onChange={(e) => {
+        <input ref={folderInput} type="file" multiple hidden {...({ webkitdirectory: true } as object)} data-testid="folder-input" onChange={(e) => {
           const input = e.target as HTMLInputElement;
           void queue.add(pickedFromInput(input.files!, true), folder);
           input.value = '';

@@ -4,7 +4,8 @@ import type { FileItem } from '../api/types';
 import { confirmDialog, promptDialog, showDialog } from '../components/Dialog';
 import { errorMessage, t } from '../i18n';
 import { childURI, parentURI, parseURI, TRASH_ROOT } from '../lib/uri';
-import { toast, refreshCapacity, loadMe } from '../state';
+import { toast, refreshCapacity, loadMe, me } from '../state';
+import { ApiError } from '../api/client';
 import { changed } from '../upload';
 import { pickFolder } from './FolderPicker';
 import { useState } from 'preact/hooks';
@@ -126,7 +127,9 @@ export async function download(items: FileItem[]) {
       saveURL(r.urls[0].url);
     }
   } catch (e) {
-    fail(e);
+    // The server builds zips for signed-in users only.
+    if (e instanceof ApiError && (e.code === 401 || e.code === 40007) && !me.get()) toast(t('share.zipNeedsSignIn'), 'error');
+    else fail(e);
   }
 }
 

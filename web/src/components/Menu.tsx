@@ -57,6 +57,8 @@ export function ContextMenuHost() {
 
 function MenuList(p: { items: MenuItem[]; x: number; y: number; alignRight?: boolean; label: string; onClose: () => void }) {
   const ref = useRef<HTMLUListElement>(null);
+  // Focus goes back where it was (the list, the button) when the menu closes.
+  const opener = useRef(document.activeElement as HTMLElement | null);
   const [pos, setPos] = useState({ left: p.x, top: p.y });
   useLayoutEffect(() => {
     const el = ref.current!;
@@ -82,6 +84,8 @@ function MenuList(p: { items: MenuItem[]; x: number; y: number; alignRight?: boo
       removeEventListener('mousedown', away);
       removeEventListener('contextmenu', away);
       removeEventListener('resize', p.onClose);
+      const before = opener.current;
+      if (before && document.contains(before) && !document.querySelector('dialog[open]')) before.focus();
     };
   }, []);
   const onKey = (e: KeyboardEvent) => {
@@ -102,6 +106,7 @@ function MenuList(p: { items: MenuItem[]; x: number; y: number; alignRight?: boo
           role="menuitem"
           tabIndex={-1}
           aria-disabled={it.disabled || undefined}
+          aria-keyshortcuts={it.shortcut}
           class={it.danger ? 'danger' : ''}
           onClick={() => {
             if (it.disabled) return;
@@ -118,7 +123,7 @@ function MenuList(p: { items: MenuItem[]; x: number; y: number; alignRight?: boo
         >
           {it.icon && <Icon name={it.icon} size={18} />}
           <span>{it.label}</span>
-          {it.shortcut && <kbd>{it.shortcut}</kbd>}
+          {it.shortcut && <kbd aria-hidden="true">{it.shortcut}</kbd>}
         </li>
       ))}
     </ul>

@@ -51,7 +51,7 @@ export function SettingsPage() {
         <h2>{t('settings.preferences')}</h2>
         <label class="field">
           <span>{t('settings.language')}</span>
-          <select value={locale.get()} onChange={async (e) => {
+          <select aria-label={t('settings.language')} value={locale.get()} onChange={async (e) => {
             const v = (e.target as HTMLSelectElement).value;
             await setLanguage(v);
             void save({ language: v });
@@ -61,7 +61,7 @@ export function SettingsPage() {
         </label>
         <label class="field">
           <span>{t('settings.theme')}</span>
-          <select value={th} onChange={(e) => theme.set((e.target as HTMLSelectElement).value as Theme)}>
+          <select aria-label={t('settings.theme')} value={th} onChange={(e) => theme.set((e.target as HTMLSelectElement).value as Theme)}>
             {(['system', 'light', 'dark'] as const).map((v) => <option key={v} value={v}>{t(('theme.' + v) as 'theme.system')}</option>)}
           </select>
         </label>

@@ -8,9 +8,18 @@ import { refreshCapacity } from '../state';
 import { UploadQueue, type ConflictChoice } from './queue';
 import { xhrTransport } from './transport';
 
-/** The URI of the last folder whose content changed, with a counter so that repeats fire. */
-export const folderChanged = store<{ uri: string; n: number }>({ uri: '', n: 0 });
-export const changed = (uri: string) => folderChanged.set((c) => ({ uri, n: c.n + 1 }));
+/**
+ * Folders whose content changed, numbered: a view remembers the last number
+ * it handled, so two changes in one tick (a move touches two folders) are
+ * both seen.
+ */
+export interface FolderChange {
+  uri: string;
+  n: number;
+}
+export const folderChanged = store<FolderChange[]>([]);
+let changeSeq = 0;
+export const changed = (uri: string) => folderChanged.set((c) => [...c.slice(-49), { uri, n: ++changeSeq }]);
 
 let capTimer: ReturnType<typeof setTimeout> | undefined;
 
