@@ -16,6 +16,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/kv"
 	"github.com/stratus-drive/stratus/internal/setting"
+	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/store"
 	"github.com/stratus-drive/stratus/internal/throttle"
 )
@@ -47,7 +48,7 @@ type Service struct {
 	captcha   *captcha.Service
 	ids       *hashid.Codec
 	log       *slog.Logger
-	avatarDir string
+	avatars   storage.Driver
 	now       func() time.Time
 	limits    Limits
 	throttle  *throttle.Limiter
@@ -82,7 +83,9 @@ type Deps struct {
 	KV       kv.Store
 	IDs      *hashid.Codec
 	Log      *slog.Logger
-	DataDir  string
+	// Avatars stores uploaded avatars, one PNG per user under
+	// avatar_<id>.png, so that every process sharing it serves them.
+	Avatars storage.Driver
 	HTTP     *http.Client // for captcha verifiers and Gravatar-free avatars
 	Now      func() time.Time
 	Limits   Limits
@@ -103,7 +106,7 @@ func New(d Deps) *Service {
 		now: d.Now, limits: d.Limits, throttle: throttle.New(d.KV, d.Log)}
 	s.tokens = auth.NewTokens(d.KV, d.Settings.SecretKey, d.Now)
 	s.captcha = captcha.New(d.KV, d.HTTP)
-	s.avatarDir = d.DataDir
+	s.avatars = d.Avatars
 	return s
 }
 

@@ -1,7 +1,6 @@
 package account
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/md5"
@@ -13,8 +12,6 @@ import (
 	"image/png"
 	"io"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +19,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/hashid"
+	"github.com/stratus-drive/stratus/internal/storage"
 	"golang.org/x/image/draw"
 )
 
@@ -30,10 +28,13 @@ const maxAvatarPixels = 40_000_000
 
 // Avatar says how to answer GET /user/avatar/:id.
 type Avatar struct {
-	Redirect string    // Gravatar URL to redirect to, when set
-	Path     string    // PNG file to serve, when set
-	ModTime  time.Time // Last-Modified for Path
-	// Neither Redirect nor Path: the user has no avatar (HTTP 404).
+	Redirect string // Gravatar URL to redirect to, when set
+	// Content is the stored PNG, when set; the caller closes it. It is an
+	// *os.File on local storage, so that ranges and sendfile work.
+	Content io.ReadCloser
+	Size    int64
+	ModTime time.Time // Last-Modified of Content
+	// Neither Redirect nor Content: the user has no avatar (HTTP 404).
 }
 
 // Avatar resolves the avatar of the user with publicID.
@@ -58,23 +59,30 @@ func (s *Service) Avatar(ctx context.Context, publicID string) (Avatar, error) {
 		sum := md5.Sum([]byte(strings.ToLower(strings.TrimSpace(u.Email))))
 		return Avatar{Redirect: fmt.Sprintf("%s://%s/avatar/%s?d=mm&s=200", base.Scheme, base.Host, hex.EncodeToString(sum[:]))}, nil
 	case "file":
-		p := s.avatarPath(u.ID)
-		st, err := os.Stat(p)
-		if err != nil {
+		key := avatarKey(u.ID)
+		obj, err := s.avatars.Stat(ctx, key)
+		if errs.Is(errs.NotExist, err) {
 			return Avatar{}, nil
+		} else if err != nil {
+			return Avatar{}, errs.E(op, err)
 		}
-		return Avatar{Path: p, ModTime: st.ModTime()}, nil
+		var rc io.ReadCloser
+		if lf, ok := storage.As[storage.LocalFiler](s.avatars); ok {
+			rc, err = lf.OpenFile(ctx, key)
+		} else {
+			rc, err = s.avatars.Open(ctx, key, 0, -1)
+		}
+		if errs.Is(errs.NotExist, err) {
+			return Avatar{}, nil // replaced or removed since the Stat
+		} else if err != nil {
+			return Avatar{}, errs.E(op, err)
+		}
+		return Avatar{Content: rc, Size: obj.Size, ModTime: obj.ModTime}, nil
 	}
 	return Avatar{}, nil
 }
 
-func (s *Service) avatarPath(uid int) string {
-	dir := s.settings.String("avatar_path")
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(s.avatarDir, dir)
-	}
-	return filepath.Join(dir, "avatar_"+strconv.Itoa(uid)+".png")
-}
+func avatarKey(uid int) string { return "avatar_" + strconv.Itoa(uid) + ".png" }
 
 // SetAvatar stores an uploaded image as the actor's avatar, resized to the
 // configured width. An empty body switches the avatar to Gravatar.
@@ -105,8 +113,13 @@ func (s *Service) SetAvatar(ctx context.Context, actor drive.Actor, body io.Read
 	if width <= 0 {
 		width = 200
 	}
-	if err := writePNG(s.avatarPath(actor.User.ID), resize(img, width)); err != nil {
+	// The driver's Put is atomic: a crash never leaves a half-written avatar.
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, resize(img, width)); err != nil {
 		return errs.E(op, errs.Internal, err)
+	}
+	if err := s.avatars.Put(ctx, avatarKey(actor.User.ID), &buf, int64(buf.Len())); err != nil {
+		return errs.E(op, err)
 	}
 	return s.db.SetUserAvatar(ctx, actor.User.ID, "file")
 }
@@ -139,33 +152,4 @@ func resize(src image.Image, width int) image.Image {
 	dst := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
 	return dst
-}
-
-// writePNG writes atomically: a crash never leaves a half-written avatar.
-func writePNG(path string, img image.Image) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".avatar-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // no-op after the rename
-	w := bufio.NewWriter(f)
-	if err := png.Encode(w, img); err != nil {
-		f.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

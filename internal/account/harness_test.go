@@ -13,6 +13,8 @@ import (
 	"github.com/stratus-drive/stratus/internal/kv"
 	"github.com/stratus-drive/stratus/internal/kv/memory"
 	"github.com/stratus-drive/stratus/internal/setting"
+	"github.com/stratus-drive/stratus/internal/storage"
+	"github.com/stratus-drive/stratus/internal/storage/local"
 	"github.com/stratus-drive/stratus/internal/store"
 	"github.com/stratus-drive/stratus/internal/store/storetest"
 )
@@ -64,7 +66,11 @@ func newHarness(t *testing.T, wrap func(kv.Store) kv.Store) *harness {
 		t.Fatal(err)
 	}
 	c := newClock()
-	s := New(Deps{DB: db, Settings: settings, KV: store, IDs: hashid.New("test"), Log: log, DataDir: t.TempDir(),
+	avatars, err := local.New(local.Settings{Root: t.TempDir()}, storage.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Deps{DB: db, Settings: settings, KV: store, IDs: hashid.New("test"), Log: log, Avatars: avatars,
 		Now: c.Now})
 	return &harness{t: t, ctx: ctx, db: db, kv: store, clock: c, s: s}
 }

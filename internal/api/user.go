@@ -1,8 +1,8 @@
 package api
 
 import (
+	"io"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 
@@ -96,16 +96,20 @@ func (h *handler) avatar(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case av.Redirect != "":
 		http.Redirect(w, r, av.Redirect, http.StatusFound)
-	case av.Path != "":
-		f, err := os.Open(av.Path)
-		if err != nil {
-			w.WriteHeader(http.StatusNotFound)
-			return nil
-		}
-		defer f.Close()
+	case av.Content != nil:
+		defer av.Content.Close()
 		w.Header().Set("Content-Type", "image/png")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		httprange.ServeContent(w, r, "", av.ModTime, f)
+		if rs, ok := av.Content.(io.ReadSeeker); ok {
+			httprange.ServeContent(w, r, "", av.ModTime, rs)
+			return nil
+		}
+		// Storage without seeking: the whole (small) image, no ranges.
+		w.Header().Set("Content-Length", strconv.FormatInt(av.Size, 10))
+		w.Header().Set("Last-Modified", av.ModTime.UTC().Format(http.TimeFormat))
+		if r.Method != http.MethodHead {
+			io.Copy(w, av.Content)
+		}
 	default:
 		w.WriteHeader(http.StatusNotFound)
 	}

@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -118,12 +119,16 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 		return fmt.Errorf("loading settings: %w", err)
 	}
 	ids := hashid.New(s.settings.String("hash_id_salt"))
+	registry, env := all.Registry(), storage.Env{DataDir: s.cfg.System.DataDir}
+	avatars, err := avatarStorage(registry, env, s.settings.String("avatar_path"))
+	if err != nil {
+		return fmt.Errorf("opening avatar storage: %w", err)
+	}
 	s.accounts = account.New(account.Deps{
 		DB: s.db, Settings: s.settings, KV: s.kv, IDs: ids, Log: s.log,
-		DataDir: s.cfg.System.DataDir, Limits: opt.Limits,
+		Avatars: avatars, Limits: opt.Limits,
 	})
 	limiter := throttle.New(s.kv, s.log)
-	registry, env := all.Registry(), storage.Env{DataDir: s.cfg.System.DataDir}
 	fileService := files.New(s.db, s.settings, ids, registry, env, s.log, limiter)
 	s.files = fileService
 	directLinks := directlink.New(s.db, fileService, ids)
@@ -184,6 +189,18 @@ func withClientIP(proxyHeader string, next http.Handler) http.Handler {
 		ctx := throttle.ContextWithClientIP(r.Context(), throttle.ClientIP(r, proxyHeader))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// avatarStorage is where avatars live: the local driver over avatar_path
+// (relative to the data directory), where earlier versions wrote them.
+// Processes sharing the data directory share it; a change of avatar_path
+// applies at the next start.
+func avatarStorage(registry *storage.Registry, env storage.Env, dir string) (storage.Driver, error) {
+	raw, err := json.Marshal(map[string]string{"root": dir})
+	if err != nil {
+		return nil, err
+	}
+	return registry.New("local", raw, env)
 }
 
 func openKV(ctx context.Context, c config.Redis) (kv.Store, error) {
