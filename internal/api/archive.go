@@ -6,6 +6,7 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/api/wire"
 	"github.com/stratus-drive/stratus/internal/auth"
+	"github.com/stratus-drive/stratus/internal/bandwidth"
 )
 
 // archiveURL answers POST /file/url with archive:true (30-files §7.1): one
@@ -43,7 +44,7 @@ func (h *handler) archiveContent(w http.ResponseWriter, r *http.Request) error {
 	cw := &countingWriter{ResponseWriter: w}
 	var out http.ResponseWriter = cw
 	if a.SpeedLimit > 0 {
-		out = newThrottledWriter(cw, int64(a.SpeedLimit), time.Now, time.Sleep)
+		out = bandwidth.NewWriter(cw, int64(a.SpeedLimit), time.Now, time.Sleep)
 	}
 	if err := a.Write(r.Context(), out); err != nil {
 		if cw.n == 0 { // nothing sent yet: answer with an envelope instead

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/api/wire"
 	"github.com/stratus-drive/stratus/internal/auth"
+	"github.com/stratus-drive/stratus/internal/bandwidth"
 	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/httprange"
 )
@@ -126,7 +127,7 @@ func (h *handler) entityContent(w http.ResponseWriter, r *http.Request) error {
 	}
 	hd.Set("Content-Disposition", contentDisposition(disposition, name))
 	if speed > 0 {
-		w = newThrottledWriter(w, speed, time.Now, time.Sleep)
+		w = bandwidth.NewWriter(w, speed, time.Now, time.Sleep)
 	}
 	if c.File != nil {
 		httprange.ServeContent(w, r, "", c.ModTime, c.File)
@@ -177,47 +178,4 @@ func contentCORS(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// transferTime is how long n bytes take at rate bytes/s. Whole seconds and
-// the remainder are computed apart: n × 1 s as a Duration overflows past
-// about 8.6 GiB.
-func transferTime(n, rate int64) time.Duration {
-	whole := time.Duration(n/rate) * time.Second
-	return whole + time.Duration(float64(n%rate)/float64(rate)*float64(time.Second))
-}
-
-// throttledWriter caps the average rate of a response at rate bytes/s by
-// sleeping when it runs ahead.
-type throttledWriter struct {
-	http.ResponseWriter
-	rate    int64
-	start   time.Time
-	written int64
-	now     func() time.Time
-	sleep   func(time.Duration)
-}
-
-func newThrottledWriter(w http.ResponseWriter, rate int64, now func() time.Time, sleep func(time.Duration)) *throttledWriter {
-	return &throttledWriter{ResponseWriter: w, rate: rate, start: now(), now: now, sleep: sleep}
-}
-
-// Write sends p in slices of a tenth of a second's worth, sleeping after
-// each until the average rate is back under the cap.
-func (t *throttledWriter) Write(p []byte) (int, error) {
-	var n int
-	for len(p) > 0 {
-		chunk := p[:min(len(p), int(max(t.rate/10, 1)))]
-		m, err := t.ResponseWriter.Write(chunk)
-		n += m
-		t.written += int64(m)
-		if err != nil {
-			return n, err
-		}
-		p = p[m:]
-		if ahead := transferTime(t.written, t.rate) - t.now().Sub(t.start); ahead > 0 {
-			t.sleep(ahead)
-		}
-	}
-	return n, nil
 }

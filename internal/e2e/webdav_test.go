@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
@@ -81,6 +83,17 @@ func TestWebDAVServer(t *testing.T) {
 		_, body = u.expect(t, 207, "PROPFIND", "/dated.txt", "", map[string]string{"Depth": "0"})
 		if !strings.Contains(body, "Sun, 13 Sep 2020 12:26:40 GMT") {
 			t.Errorf("X-OC-Mtime not applied: %s", body)
+		}
+
+		// OC-Checksum (ownCloud clients) is verified before the content
+		// becomes a version: a mismatch stores nothing.
+		sum := sha1.Sum([]byte("checked"))
+		u.expect(t, 201, "PUT", "/sum.txt", "checked", map[string]string{"OC-Checksum": "SHA1:" + hex.EncodeToString(sum[:])})
+		u.expect(t, 400, "PUT", "/sum.txt", "tampered", map[string]string{"OC-Checksum": "SHA1:" + hex.EncodeToString(sum[:])})
+		u.expect(t, 400, "PUT", "/bad-sum.txt", "tampered", map[string]string{"OC-Checksum": "MD5:00112233445566778899aabbccddeeff"})
+		u.expect(t, 404, "GET", "/bad-sum.txt", "", nil)
+		if _, body := u.expect(t, 200, "GET", "/sum.txt", "", nil); body != "checked" {
+			t.Errorf("sum.txt holds %q after a rejected PUT", body)
 		}
 
 		// Finder's chunked PUT names its size in X-Expected-Entity-Length;

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stratus-drive/stratus/internal/bandwidth"
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/files"
 )
@@ -43,6 +44,9 @@ func (h *Handler) get(w http.ResponseWriter, q *request) error {
 	if c.File != nil {
 		body = c.File
 	}
+	if speed := files.SpeedOf(q.actor()); speed > 0 {
+		w = bandwidth.NewWriter(w, int64(speed), time.Now, time.Sleep) // the group speed limit
+	}
 	http.ServeContent(w, q.r, n.Name, c.ModTime, body)
 	return nil
 }
@@ -50,7 +54,8 @@ func (h *Handler) get(w http.ResponseWriter, q *request) error {
 // put stores the body as the file's content: a new file (201) or a new
 // version (204). The size must be known before the first byte is stored,
 // from Content-Length or, for chunked bodies (macOS Finder),
-// X-Expected-Entity-Length; without either the answer is 411.
+// X-Expected-Entity-Length; without either the answer is 411. An
+// OC-Checksum is verified before the content becomes a version.
 func (h *Handler) put(w http.ResponseWriter, q *request) error {
 	ctx := q.r.Context()
 	if len(q.path) == 0 {
@@ -89,7 +94,11 @@ func (h *Handler) put(w http.ResponseWriter, q *request) error {
 			opt.ModTime = t
 		}
 	}
-	n, err := h.files.PutContent(ctx, q.actor(), q.uri.String(), q.r.Body, size, opt)
+	body, err := checksummed(q.r.Header.Get("OC-Checksum"), q.r.Body, size)
+	if err != nil {
+		return err
+	}
+	n, err := h.files.PutContent(ctx, q.actor(), q.uri.String(), body, size, opt)
 	if err != nil {
 		return err
 	}
