@@ -1,1 +1,0 @@
-import{T as e,x as t}from"./index-oBZ_CRW6.js";var n={};function r({path:r}){let i=n[r];return i?e(i,{}):e(`section`,{class:`page`,children:[e(`h1`,{children:t(`nav.admin`)}),e(`p`,{class:`empty`,children:t(`page.comingSoon`)})]})}export{r as AdminPage};
