@@ -4,12 +4,10 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stratus-drive/stratus/internal/testenv"
-	"github.com/stratus-drive/stratus/internal/testenv/services"
 )
 
 // TestAdminWebPages drives the admin pages in Chromium (web/e2e/admin.e2e.mjs)
@@ -17,17 +15,7 @@ import (
 // user in it whose downloads carry the limit in another browser context, a
 // setting changed and seen in the site config, the audit log.
 func TestAdminWebPages(t *testing.T) {
-	webDir, _ := filepath.Abs("../../web")
-	node, err := exec.LookPath("node")
-	if err == nil {
-		_, err = os.Stat("/usr/bin/chromium")
-	}
-	if err == nil {
-		_, err = os.Stat(filepath.Join(webDir, "node_modules", "playwright-core"))
-	}
-	if err != nil {
-		services.Unavailable(t, "chromium", err)
-	}
+	node, webDir := browserTools(t)
 	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()

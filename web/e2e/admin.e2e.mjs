@@ -6,27 +6,12 @@
 // other context; the audit log lists the changes; the pages work at phone
 // width and in Chinese. Any console error or warning fails the run.
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launch, step, watchConsole } from './lib.mjs';
 
 const base = process.env.STRATUS_URL;
 if (!base) throw new Error('STRATUS_URL is not set');
 
 const problems = [];
-function watchConsole(context) {
-  const watch = (page) => {
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()} (${page.url()})`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`));
-  };
-  context.on('page', watch);
-}
-
-async function step(name, fn) {
-  const start = Date.now();
-  await fn();
-  console.log(`ok  ${name} (${Date.now() - start} ms)`);
-}
 
 /** Calls the API from inside the page with the token the app stored. */
 const api = (page, method, path, body) =>
@@ -38,14 +23,10 @@ const api = (page, method, path, body) =>
     return r.json();
   }, { method, path, body });
 
-const browser = await chromium.launch({
-  executablePath: process.env.STRATUS_CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launch();
 try {
   const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  watchConsole(adminCtx);
+  watchConsole(adminCtx, problems);
   const page = await adminCtx.newPage();
   const dialog = () => page.getByRole('dialog');
   const tab = (name) => page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name, exact: true });
@@ -100,7 +81,7 @@ try {
   });
 
   const userCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  watchConsole(userCtx);
+  watchConsole(userCtx, problems);
   const userPage = await userCtx.newPage();
   await step('the user signs in elsewhere and their downloads carry the limit', async () => {
     await userPage.goto(base + '/session');
