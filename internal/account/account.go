@@ -41,17 +41,17 @@ var (
 
 // Service implements account operations.
 type Service struct {
-	db        *store.DB
-	settings  *setting.Service
-	kv        kv.Store
-	tokens    *auth.Tokens
-	captcha   *captcha.Service
-	ids       *hashid.Codec
-	log       *slog.Logger
-	avatars   storage.Driver
-	now       func() time.Time
-	limits    Limits
-	throttle  *throttle.Limiter
+	db       *store.DB
+	settings *setting.Service
+	kv       kv.Store
+	tokens   *auth.Tokens
+	captcha  *captcha.Service
+	ids      *hashid.Codec
+	log      *slog.Logger
+	avatars  storage.Driver
+	now      func() time.Time
+	limits   Limits
+	throttle *throttle.Limiter
 }
 
 // Limits are the sign-in throttles. Attempts are counted before the password
@@ -86,9 +86,9 @@ type Deps struct {
 	// Avatars stores uploaded avatars, one PNG per user under
 	// avatar_<id>.png, so that every process sharing it serves them.
 	Avatars storage.Driver
-	HTTP     *http.Client // for captcha verifiers and Gravatar-free avatars
-	Now      func() time.Time
-	Limits   Limits
+	HTTP    *http.Client // for captcha verifiers and Gravatar-free avatars
+	Now     func() time.Time
+	Limits  Limits
 }
 
 // New builds the service.

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/testenv"
 )
 
@@ -218,6 +220,27 @@ func TestWebDAVAccounts(t *testing.T) {
 			}
 		}
 		sub.expect(t, 401, "GET", "/inner.txt", "", nil)
+		// A banned user is refused on the next request, and again once
+		// active.
+		st := openStore(t, env.Database, env.Config.System.DataDir)
+		owner, err := st.UserByEmail(context.Background(), rw.email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rw.expect(t, 200, "GET", "/keep.txt", "", nil)
+		if err := st.SetUserStatus(context.Background(), owner.ID, drive.StatusManualBanned); err != nil {
+			t.Fatal(err)
+		}
+		rw.expect(t, 401, "GET", "/keep.txt", "", nil)
+		if err := st.SetUserStatus(context.Background(), owner.ID, drive.StatusActive); err != nil {
+			t.Fatal(err)
+		}
+		rw.expect(t, 200, "GET", "/keep.txt", "", nil)
+		// Moved to a group without WebDAV (bit 3): 403 at once.
+		if err := st.SetUserGroup(context.Background(), owner.ID, drive.UserGroupID); err != nil {
+			t.Fatal(err)
+		}
+		rw.expect(t, 403, "GET", "/keep.txt", "", nil)
 		bob, _ := env.Client().NewUser(t, "bob@example.com") // the default group has no WebDAV
 		bobDav := &davUser{base: env.URL, email: "bob@example.com", password: strings.Repeat("a", 32), rest: bob}
 		bobDav.expect(t, 401, "PROPFIND", "/", "", nil)
