@@ -17,37 +17,19 @@ import (
 	"github.com/stratus-drive/stratus/internal/storage/local"
 	"github.com/stratus-drive/stratus/internal/store"
 	"github.com/stratus-drive/stratus/internal/store/storetest"
+	"github.com/stratus-drive/stratus/internal/testenv/clock"
 )
 
 // The service-level harness: the account service on a real SQLite database
 // in t.TempDir(), the memory KV store and a clock the test moves.
 
-// clock is a test clock; it moves only when the test says so.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 type harness struct {
 	t     *testing.T
 	ctx   context.Context
 	db    *store.DB
 	kv    kv.Store
-	clock *clock
+	clock *clock.Fake
 	s     *Service
 }
 
@@ -65,7 +47,7 @@ func newHarness(t *testing.T, wrap func(kv.Store) kv.Store) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newClock()
+	c := clock.New()
 	avatars, err := local.New(local.Settings{Root: t.TempDir()}, storage.Env{})
 	if err != nil {
 		t.Fatal(err)

@@ -30,7 +30,7 @@ var levels = map[string]int{
 	// can use them.
 	"errs": 0,
 	// L0 vocabulary.
-	"drive": 1, "config": 1, "hashid": 1, "testenv/services": 1, "httprange": 1, "bandwidth": 1,
+	"drive": 1, "config": 1, "hashid": 1, "testenv/services": 1, "testenv/clock": 1, "httprange": 1, "bandwidth": 1,
 	"metrics": 1,
 	// L1 adapters.
 	"store": levelAdapter, "storage": levelAdapter, "kv": levelAdapter, "archive": levelAdapter,

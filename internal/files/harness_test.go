@@ -1,11 +1,10 @@
 package files
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/hashid"
@@ -15,36 +14,19 @@ import (
 	"github.com/stratus-drive/stratus/internal/storage/local"
 	"github.com/stratus-drive/stratus/internal/store"
 	"github.com/stratus-drive/stratus/internal/store/storetest"
+	"github.com/stratus-drive/stratus/internal/testenv/clock"
 	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // The service-level harness: the filesystem on a real SQLite database and
 // the local driver, both in t.TempDir(), with a clock the test moves.
 
-// clock is a test clock; it moves only when the test says so.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 type harness struct {
 	t        *testing.T
 	ctx      context.Context
 	db       *store.DB
 	settings *setting.Service
-	clock    *clock
+	clock    *clock.Fake
 	s        *Service
 }
 
@@ -62,7 +44,7 @@ func newHarness(t *testing.T) *harness {
 	storage.Register(registry, "local", local.ParseSettings, local.New)
 	s := New(db, settings, hashid.New("test"), registry, storage.Env{DataDir: t.TempDir()}, log,
 		throttle.New(kv, log))
-	c := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	c := clock.New()
 	s.now = c.Now
 	return &harness{t: t, ctx: ctx, db: db, settings: settings, clock: c, s: s}
 }
@@ -80,4 +62,43 @@ func (h *harness) user(email string) drive.Actor {
 	}
 	u.Group = g
 	return drive.Actor{User: u}
+}
+
+// upload stores data at uri through an upload session, chunk by chunk.
+func (h *harness) upload(actor drive.Actor, uri string, data []byte) error {
+	sess, err := h.s.CreateUpload(h.ctx, actor, UploadRequest{URI: uri, Size: int64(len(data)), EntityType: "version"})
+	if err != nil {
+		return err
+	}
+	for i := 0; int64(i)*sess.ChunkSize < int64(len(data)); i++ {
+		chunk := data[int64(i)*sess.ChunkSize : min(int64(len(data)), int64(i+1)*sess.ChunkSize)]
+		if err := h.s.UploadChunk(h.ctx, actor, sess.ID, i, bytes.NewReader(chunk), int64(len(chunk))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// names lists the names under uri, folders first.
+func (h *harness) names(actor drive.Actor, uri string) []string {
+	h.t.Helper()
+	l, err := h.s.List(h.ctx, actor, uri, ListOptions{PageSize: 1000})
+	if err != nil {
+		h.t.Fatalf("list %s: %v", uri, err)
+	}
+	var out []string
+	for _, n := range l.Files {
+		out = append(out, n.Name)
+	}
+	return out
+}
+
+// used is the actor's storage as recorded.
+func (h *harness) used(actor drive.Actor) int64 {
+	h.t.Helper()
+	u, err := h.db.UserByID(h.ctx, actor.User.ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return u.Storage
 }

@@ -75,8 +75,12 @@ func (s *Service) ContentURL(entity, speed int, name string, download bool, expi
 // URLExpiry is when a content URL issued now expires (entity_url_default_ttl).
 func (s *Service) URLExpiry() time.Time { return s.now().Add(s.urlTTL()).Truncate(time.Second) }
 
-// Now is the filesystem's clock, which tests replace.
+// Now is the filesystem's clock.
 func (s *Service) Now() time.Time { return s.now() }
+
+// SetClock replaces the filesystem's clock (time.Now) before the service is
+// used: tests move a fake one instead of sleeping.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // SpeedOf is the download speed limit of actor's group, bytes/s (0: none).
 func SpeedOf(actor drive.Actor) int { return speedOf(actor) }
