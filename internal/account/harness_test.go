@@ -23,7 +23,6 @@ import (
 // The service-level harness: the account service on a real SQLite database
 // in t.TempDir(), the memory KV store and a clock the test moves.
 
-
 type harness struct {
 	t     *testing.T
 	ctx   context.Context
