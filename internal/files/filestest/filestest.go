@@ -94,3 +94,19 @@ func (e *Env) Upload(t testing.TB, actor drive.Actor, uri string, data []byte) *
 	}
 	return n
 }
+
+// Grant adds permissions to the user group, in the database and in the
+// actor's copy of the group, and returns the actor.
+func (e *Env) Grant(t testing.TB, actor drive.Actor, perms ...drive.GroupPermission) drive.Actor {
+	t.Helper()
+	g := *actor.User.Group
+	for _, p := range perms {
+		g.Permissions = g.Permissions.With(int(p))
+	}
+	if err := e.DB.UpdateGroupPermissions(e.Ctx, g.ID, g.Permissions); err != nil {
+		t.Fatal(err)
+	}
+	u := *actor.User
+	u.Group = &g
+	return drive.Actor{User: &u}
+}
