@@ -83,7 +83,6 @@ try {
     await waitUploads(50);
     await page.getByText('Uploads complete').waitFor();
     await page.getByText('50 items').waitFor();
-    await shot(page, 'upload-queue');
     await clearUploads();
   }, page);
 
@@ -140,6 +139,7 @@ try {
     await page.locator('input[type=file]:not([webkitdirectory])').setInputFiles(bigPath);
     await page.locator('li.upload[data-status=retrying]').waitFor();
     await page.getByText('Connection lost, retrying').waitFor();
+    await shot(page, 'upload-queue');
     await ctx.setOffline(false);
     await waitUploads(1);
     cutting = false;

@@ -105,7 +105,7 @@ function TopBar({ onMenu }: { onMenu: () => void }) {
           <Icon name="plus" /> <span class="hide-phone">{t('new.label')}</span>
         </Menu>
       )}
-      <button class="icon-btn" aria-label={t('theme.' + th as 'theme.system')} title={t('theme.' + th as 'theme.system')} onClick={() => theme.set(nextTheme)}>
+      <button class="icon-btn hide-phone" aria-label={t('theme.' + th as 'theme.system')} title={t('theme.' + th as 'theme.system')} onClick={() => theme.set(nextTheme)}>
         <Icon name={th === 'dark' ? 'moon' : th === 'light' ? 'sun' : 'settings'} />
       </button>
       {user ? (
