@@ -39,3 +39,24 @@ func TestRangeAmplification(t *testing.T) {
 		}
 	})
 }
+
+// TestWebDAVRangeAmplification: /dav GETs go through the same range rule.
+func TestWebDAVRangeAmplification(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		u := newDavUser(t, env, "root@example.com", nil)
+		blob := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB
+		upload(t, u.rest, "cloudreve://my/big.bin", blob, nil)
+		var b strings.Builder
+		b.WriteString("bytes=")
+		for i := range 60000 {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "%d-%d", i*16, i*16)
+		}
+		resp, body := u.do(t, "GET", "/big.bin", nil, map[string]string{"Range": b.String()})
+		if resp.StatusCode != http.StatusOK || len(body) != len(blob) {
+			t.Errorf("60,000 ranges over WebDAV: status %d, %d bytes; want 200 and the file once", resp.StatusCode, len(body))
+		}
+	})
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/bandwidth"
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/files"
+	"github.com/stratus-drive/stratus/internal/httprange"
 )
 
 // get serves a file's content (GET, HEAD, and POST as clients use it) with
@@ -47,7 +48,7 @@ func (h *Handler) get(w http.ResponseWriter, q *request) error {
 	if speed := files.SpeedOf(q.actor()); speed > 0 {
 		w = bandwidth.NewWriter(w, int64(speed), time.Now, time.Sleep) // the group speed limit
 	}
-	http.ServeContent(w, q.r, n.Name, c.ModTime, body)
+	httprange.ServeContent(w, q.r, n.Name, c.ModTime, body) // ranges merged and capped, as on /api/v4
 	return nil
 }
 
