@@ -272,6 +272,12 @@ func hasHidden(s string) bool { _, found := drive.HiddenRune(s); return found }
 // checkTwoFactorChange returns the secret to store: the pending one when
 // enabling, "" when disabling, after the code proves possession.
 func (s *Service) checkTwoFactorChange(ctx context.Context, u *drive.User, enable bool, code string) (string, error) {
+	// Six digits must not be guessable with a stolen session: each code is
+	// counted before it is checked, like sign-in's.
+	if _, err := s.throttle.Reserve(ctx, throttle.Bucket{Key: throttle.Key("2fa_change", strconv.Itoa(u.ID)),
+		Limit: s.limits.PerAccount, Window: s.limits.Window}); err != nil {
+		return "", err
+	}
 	if !enable {
 		if u.TwoFactorSecret == "" || !auth.VerifyTOTP(u.TwoFactorSecret, code, s.now()) {
 			return "", ErrTwoFactorIncorrect

@@ -134,3 +134,24 @@ func TestSignInNoAccountLock(t *testing.T) {
 		}
 	})
 }
+
+// TestSessionGuessesThrottled: a stolen session is no way to guess the
+// account's password or a 2FA code: the current password of a password
+// change and the code of a 2FA change are counted before they are checked.
+func TestSessionGuessesThrottled(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{Limits: account.Limits{PerAccount: 3, PerIP: 100, Window: time.Minute}},
+		func(t *testing.T, env *testenv.Env) {
+			alice, _ := env.Client().NewUser(t, "stolen@example.com")
+			for range 3 {
+				alice.ExpectCode(t, 40069, "PATCH", "/user/setting", map[string]any{"current_password": "guess-guess", "new_password": "new-password-1"})
+			}
+			alice.ExpectCode(t, 429, "PATCH", "/user/setting", map[string]any{"current_password": "correct horse battery", "new_password": "new-password-1"})
+
+			var secret string
+			alice.OK(t, "GET", "/user/setting/2fa", nil).Decode(t, &secret)
+			for i := range 3 {
+				alice.ExpectCode(t, 40022, "PATCH", "/user/setting", map[string]any{"two_fa_enabled": true, "two_fa_code": fmt.Sprintf("%06d", i)})
+			}
+			alice.ExpectCode(t, 429, "PATCH", "/user/setting", map[string]any{"two_fa_enabled": true, "two_fa_code": "000009"})
+		})
+}
