@@ -40,6 +40,21 @@ type Scheduler struct {
 	// recycle counts the runs of the jobs, which all belong to Cloudreve's
 	// recycle queue (80-data-model §11), for the admin queue metrics.
 	recycle counters
+	// wait blocks until job's next run is due d from now, or ctx ends,
+	// and reports whether the run is due; tests replace it.
+	wait func(ctx context.Context, job string, d time.Duration) bool
+}
+
+// waitTimer is the real wait: a timer.
+func waitTimer(ctx context.Context, _ string, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
 }
 
 // counters are one queue's figures since the process started.
@@ -80,7 +95,7 @@ func (s *Scheduler) Metrics() []QueueMetric {
 
 // NewScheduler returns the scheduler of fs's jobs, with schedules from settings.
 func NewScheduler(fs *files.Service, settings *setting.Service, log *slog.Logger) *Scheduler {
-	return &Scheduler{fs: fs, settings: settings, log: log}
+	return &Scheduler{fs: fs, settings: settings, log: log, wait: waitTimer}
 }
 
 // Job names, for RunNow and the command line.
@@ -168,12 +183,8 @@ func (s *Scheduler) Run(ctx context.Context) {
 					// would otherwise never run it.
 					every = min(every, firstJobDelay)
 				}
-				timer := time.NewTimer(every)
-				select {
-				case <-ctx.Done():
-					timer.Stop()
+				if !s.wait(ctx, j.name, every) {
 					return
-				case <-timer.C:
 				}
 				start := time.Now()
 				n, err := s.count(ctx, j.run)
