@@ -13,6 +13,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/testenv"
+	"github.com/stratus-drive/stratus/internal/testenv/clock"
 )
 
 // blobs returns the objects the local driver holds under the data
@@ -186,7 +187,8 @@ func trashPath(t *testing.T, c *testenv.Client, name string) string {
 }
 
 func TestExpiredUploadCleanup(t *testing.T) {
-	opt := testenv.Options{Environ: []string{"CR_SETTING_upload_session_timeout=1"}}
+	now := clock.At(time.Now())
+	opt := testenv.Options{Environ: []string{"CR_SETTING_upload_session_timeout=1"}, Clock: now}
 	testenv.EachDialect(t, opt, func(t *testing.T, env *testenv.Env) {
 		alice, _ := env.Client().NewUser(t, "alice@example.com")
 		upload(t, alice, "cloudreve://my/old.txt", []byte("old"), nil)
@@ -195,7 +197,7 @@ func TestExpiredUploadCleanup(t *testing.T) {
 		if used := capacityUsed(t, alice); used != 33 {
 			t.Fatalf("used = %d with two uploads pending", used)
 		}
-		time.Sleep(1500 * time.Millisecond)
+		now.Advance(1500 * time.Millisecond)
 		if e := putChunk(t, alice, s.SessionID, 0, make([]byte, 20)); e.Code != 40011 {
 			t.Errorf("chunk after expiry: %d", e.Code)
 		}

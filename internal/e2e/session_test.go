@@ -8,6 +8,7 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/account"
 	"github.com/stratus-drive/stratus/internal/testenv"
+	"github.com/stratus-drive/stratus/internal/testenv/clock"
 )
 
 func TestSignUpAndSignIn(t *testing.T) {
@@ -224,10 +225,11 @@ func TestBadAccessTokens(t *testing.T) {
 }
 
 func TestExpiredAccessToken(t *testing.T) {
-	env := testenv.Start(t, testenv.Options{Environ: []string{"CR_SETTING_access_token_ttl=2"}})
+	now := clock.At(time.Now())
+	env := testenv.Start(t, testenv.Options{Environ: []string{"CR_SETTING_access_token_ttl=2"}, Clock: now})
 	alice, _ := env.Client().NewUser(t, "late@example.com")
 	alice.OK(t, "GET", "/user/me", nil)
-	time.Sleep(3100 * time.Millisecond)
+	now.Advance(3100 * time.Millisecond)
 	alice.ExpectCode(t, 401, "GET", "/user/me", nil)
 }
 

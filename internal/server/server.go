@@ -72,6 +72,10 @@ type Options struct {
 	Environ     []string // environment for CR_SETTING_* overrides; nil = none
 	Limits      account.Limits
 	SlowClients SlowClients // zero = DefaultSlowClients
+	// Now is the clock of the accounts (token expiry) and the filesystem
+	// (upload sessions, trash, issued URLs); nil = time.Now. Tests pass a
+	// fake one to move time instead of sleeping.
+	Now func() time.Time
 }
 
 // New opens everything the configuration names and builds the services. The
@@ -126,10 +130,13 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	}
 	s.accounts = account.New(account.Deps{
 		DB: s.db, Settings: s.settings, KV: s.kv, IDs: ids, Log: s.log,
-		Avatars: avatars, Limits: opt.Limits,
+		Avatars: avatars, Limits: opt.Limits, Now: opt.Now,
 	})
 	limiter := throttle.New(s.kv, s.log)
 	fileService := files.New(s.db, s.settings, ids, registry, env, s.log, limiter)
+	if opt.Now != nil {
+		fileService.SetClock(opt.Now)
+	}
 	s.files = fileService
 	directLinks := directlink.New(s.db, fileService, ids)
 	s.scheduler = task.NewScheduler(fileService, s.settings, s.log)

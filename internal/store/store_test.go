@@ -245,8 +245,12 @@ func TestUserCRUD(t *testing.T) {
 			t.Errorf("CountUsers = %d, %v; want 1", n, err)
 		}
 
-		before := u.UpdatedAt
-		time.Sleep(2 * time.Millisecond) // so that updated_at visibly moves
+		// Set updated_at back an hour rather than waiting for the clock to
+		// move, so that every write below visibly moves it.
+		before := u.UpdatedAt.Add(-time.Hour)
+		if err := store.Exec(ctx, db, `UPDATE users SET updated_at = ? WHERE id = ?`, before, u.ID); err != nil {
+			t.Fatal(err)
+		}
 		settings := drive.UserSettings{PreferredTheme: "#3f51b5", Language: "de-DE",
 			FsViewMap: map[string]drive.ExplorerView{"my": {PageSize: 100, View: "grid"}}}
 		steps := []struct {

@@ -13,11 +13,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stratus-drive/stratus/internal/account"
 	"github.com/stratus-drive/stratus/internal/config"
 	"github.com/stratus-drive/stratus/internal/server"
 	"github.com/stratus-drive/stratus/internal/store/storetest"
+	"github.com/stratus-drive/stratus/internal/testenv/clock"
 	"github.com/stratus-drive/stratus/internal/testenv/services"
 )
 
@@ -38,6 +40,9 @@ type Options struct {
 	// SlowClients bound slow bodies and idle or anonymous connections; zero
 	// = production defaults. Serve uses the per-address cap.
 	SlowClients server.SlowClients
+	// Clock, when set, is the server's clock for token expiry and the
+	// filesystem: tests advance it instead of sleeping.
+	Clock *clock.Fake
 }
 
 // Env is a running server.
@@ -76,8 +81,12 @@ func Start(t testing.TB, opt Options) *Env {
 	// it, never from the request's Host) can be the test server's own.
 	hs := httptest.NewUnstartedServer(nil)
 	environ := append([]string{"CR_SETTING_DEFAULT_siteURL=http://" + hs.Listener.Addr().String()}, opt.Environ...)
+	var now func() time.Time
+	if opt.Clock != nil {
+		now = opt.Clock.Now
+	}
 	srv, err := server.New(context.Background(), cfg, log, server.Options{Environ: environ, Limits: opt.Limits,
-		SlowClients: opt.SlowClients})
+		SlowClients: opt.SlowClients, Now: now})
 	if err != nil {
 		hs.Close()
 		if opt.Redis {

@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -36,7 +37,11 @@ func TestSweep(t *testing.T) {
 	if err := s.Set(t.Context(), "kept", []byte("v"), time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Millisecond)
+	// Wait for the condition itself: the short entries' deadline passed
+	// on the store's clock.
+	for deadline := s.now() + time.Nanosecond; s.now() <= deadline; {
+		runtime.Gosched()
+	}
 	s.sweep()
 	s.mu.Lock()
 	n := len(s.m)

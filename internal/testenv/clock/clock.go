@@ -15,7 +15,11 @@ type Fake struct {
 }
 
 // New returns a clock standing at a fixed, arbitrary instant.
-func New() *Fake { return &Fake{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
+func New() *Fake { return At(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) }
+
+// At returns a clock standing at t: time.Now() for a server whose other
+// parts (signed URLs checked against the real clock) must agree with it.
+func At(t time.Time) *Fake { return &Fake{t: t} }
 
 // Now returns the clock's time; pass it where a service takes func() time.Time.
 func (c *Fake) Now() time.Time {
