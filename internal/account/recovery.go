@@ -12,6 +12,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/mail"
+	"github.com/stratus-drive/stratus/internal/throttle"
 )
 
 // Conditions of activation and password reset that Cloudreve gives codes.
@@ -48,12 +49,28 @@ func (s *Service) primarySite() string { return strings.TrimRight(s.settings.Sit
 
 // send delivers m; any failure is ErrMailFailed (logged with its cause).
 func (s *Service) send(ctx context.Context, m mail.Message) error {
+	// Anyone may ask for an activation or reset mail to any address: bound
+	// how often, per recipient and per asking address, so the site cannot be
+	// turned into a mail cannon.
+	if _, err := s.throttle.Reserve(ctx,
+		throttle.Bucket{Key: throttle.Key("mail_to", m.To), Limit: mailsPerRecipient, Window: mailWindow},
+		throttle.Bucket{Key: throttle.Key("mail_addr", throttle.ClientIPFrom(ctx)), Limit: mailsPerAddress, Window: mailWindow}); err != nil {
+		return err
+	}
 	if err := mail.Send(ctx, s.mailConfig(), m); err != nil {
 		s.log.WarnContext(ctx, "sending mail failed", "subject", m.Subject, "err", err)
 		return ErrMailFailed
 	}
 	return nil
 }
+
+// Bounds of the mails anyone can trigger (activation, reset), per
+// mailWindow.
+const (
+	mailsPerRecipient = 5
+	mailsPerAddress   = 30
+	mailWindow        = 10 * time.Minute
+)
 
 // sendActivation mails u the signed activation link.
 func (s *Service) sendActivation(ctx context.Context, u *drive.User) error {

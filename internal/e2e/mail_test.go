@@ -139,3 +139,18 @@ func TestMailFailureAndCaptcha(t *testing.T) {
 	c.SignUp(t, "b@example.com", "s3cret-pass")
 	c.ExpectCode(t, 40026, "POST", "/user/reset", map[string]string{"email": "b@example.com"})
 }
+
+// TestMailFlood: activation and reset mails are bounded per recipient (5
+// per 10 minutes); past it the request answers 429 and sends nothing.
+func TestMailFlood(t *testing.T) {
+	mp := services.StartMailpit(t)
+	env := testenv.Start(t, testenv.Options{Environ: append(mailEnviron(mp), "CR_SETTING_email_active=0")})
+	c := env.Client()
+	c.SignUp(t, "flooded@example.com", "s3cret-pass")
+	for i := range 5 {
+		if e := c.Do(t, "POST", "/user/reset", map[string]string{"email": "flooded@example.com"}); e.Code != 0 {
+			t.Fatalf("reset mail %d: %d %s", i+1, e.Code, e.Msg)
+		}
+	}
+	c.ExpectCode(t, 429, "POST", "/user/reset", map[string]string{"email": "flooded@example.com"})
+}
