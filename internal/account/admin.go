@@ -61,3 +61,9 @@ func NormalizeEmail(email string) (string, bool) {
 	email, ok := drive.NormalizeEmail(email)
 	return email, ok && len(email) <= 100
 }
+
+// CheckAbuseCaptcha verifies the captcha of an abuse report when the site
+// asks for one (abuse_report_captcha).
+func (s *Service) CheckAbuseCaptcha(ctx context.Context, ca CaptchaAnswer) error {
+	return s.checkCaptcha(ctx, "abuse_report_captcha", ca)
+}

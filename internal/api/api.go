@@ -144,8 +144,9 @@ func (h *handler) routes() {
 	h.handle("PATCH /devices/dav/{id}", h.login("DavAccount.Write", h.editDavAccount))
 	h.handle("DELETE /devices/dav/{id}", h.login("DavAccount.Write", h.deleteDavAccount))
 
-	// Administration.
+	// Administration, and the abuse reports it reads.
 	if h.Admin != nil {
+		h.handle("POST /site/abuse", h.scoped("", h.reportAbuse))
 		adminapi.Register(h.mux, Prefix+"/admin", adminapi.Deps{Service: h.Admin, IDs: h.IDs, Wire: h.wire,
 			Guard: h.login, ClientIP: h.clientIP})
 	}

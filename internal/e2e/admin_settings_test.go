@@ -28,6 +28,9 @@ func TestAdminAccess(t *testing.T) {
 			{"PUT", "/admin/node/1"}, {"DELETE", "/admin/node/2"}, {"GET", "/admin/tool/wopi?endpoint=http://x"},
 			{"POST", "/admin/tool/thumbExecutable"}, {"POST", "/admin/tool/mail"},
 			{"DELETE", "/admin/tool/entityUrlCache"}, {"POST", "/admin/audit"},
+			{"GET", "/admin/queue/metrics"}, {"POST", "/admin/queue"}, {"GET", "/admin/queue/1"},
+			{"POST", "/admin/queue/batch/delete"}, {"POST", "/admin/queue/cleanup"},
+			{"POST", "/admin/abuse"}, {"POST", "/admin/abuse/batch/delete"},
 		}
 		body := map[string]any{"page": 1, "page_size": 10, "keys": []string{"siteName"},
 			"settings": map[string]string{"siteName": "x"}, "ids": []int{1}}

@@ -153,6 +153,9 @@ var Defaults = map[string]string{
 	"thumb_libraw_max_size":      "78643200",
 	"thumb_libraw_exts":          "3fr,ari,arw,bay,braw,crw,cr2,cr3,cap,data,dcs,dcr,dng,drf,eip,erf,fff,gpr,iiq,k25,kdc,mdc,mef,mos,mrw,nef,nrw,obm,orf,pef,ptx,pxn,r3d,raf,raw,rwl,rw2,rwz,sr2,srf,srw,tif,x3f",
 
+	// Abuse reports (POST /site/abuse) need a captcha.
+	"abuse_report_captcha": "0",
+
 	// Operating: GET /metrics answers only a scrape that sends this token
 	// ("" = metrics off).
 	"metrics_token": "",

@@ -102,6 +102,8 @@ try {
     assert.equal(urls.code, 0, JSON.stringify(urls));
     // Content URLs are /api/v4/file/content/{entity}/{speed}/{name}: the group's 2 KB/s.
     assert.match(urls.data.urls[0].url, /\/file\/content\/[^/]+\/2048\/limited\.txt/);
+    const report = await api(userPage, 'POST', '/site/abuse', { category: 2, user_id: me.data.id, description: 'looks like spam' });
+    assert.equal(report.code, 0, JSON.stringify(report));
     await userPage.reload();
     await userPage.getByText('limited.txt').first().waitFor();
   });
@@ -137,6 +139,10 @@ try {
     await tab('Blobs').click();
     await page.getByRole('cell', { name: '4 KB', exact: true }).first().waitFor();
     await tab('Shares').click();
+    await page.getByText('Nothing here yet.').waitFor();
+    await tab('Reports').click();
+    await page.getByRole('cell', { name: 'Spam', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Dismiss' }).click();
     await page.getByText('Nothing here yet.').waitFor();
     await tab('Storage policies').click();
     await page.getByRole('cell', { name: 'Default storage policy', exact: true }).waitFor();

@@ -102,6 +102,8 @@ func Register(mux *http.ServeMux, prefix string, d Deps) {
 	write("DELETE /tool/entityUrlCache", h.flushCaches)
 
 	read("POST /audit", h.audit)
+	read("POST /abuse", h.abuseReports)
+	write("POST /abuse/batch/delete", h.dismissAbuseReports)
 }
 
 func (h *routes) mount(mux *http.ServeMux, prefix, pattern, scope string, fn wire.HandlerFunc) {

@@ -584,3 +584,41 @@ func (h *routes) audit(w http.ResponseWriter, r *http.Request) (any, error) {
 	}
 	return list("logs", out, p), nil
 }
+
+type abuseJSON struct {
+	ID             int    `json:"id"`
+	CreatedAt      stamp  `json:"created_at"`
+	Category       int    `json:"category"`
+	Description    string `json:"description,omitempty"`
+	ShareID        int    `json:"share_id,omitempty"`
+	ReportedUserID int    `json:"reported_user_id,omitempty"`
+	ReporterID     int    `json:"reporter_id,omitempty"`
+	FileURI        string `json:"file_uri,omitempty"`
+	IP             string `json:"ip,omitempty"`
+}
+
+func (h *routes) abuseReports(w http.ResponseWriter, r *http.Request) (any, error) {
+	lr, err := decodeList(r)
+	if err != nil {
+		return nil, err
+	}
+	rs, p, err := h.svc.AbuseReports(r.Context(), h.actor(r), lr)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]abuseJSON, 0, len(rs))
+	for _, a := range rs {
+		out = append(out, abuseJSON{ID: a.ID, CreatedAt: stamp(a.CreatedAt), Category: a.Category,
+			Description: a.Description, ShareID: a.ShareID, ReportedUserID: a.ReportedUserID, ReporterID: a.ReporterID,
+			FileURI: a.FileURI, IP: a.IP})
+	}
+	return list("reports", out, p), nil
+}
+
+func (h *routes) dismissAbuseReports(w http.ResponseWriter, r *http.Request) (any, error) {
+	var body idsBody
+	if err := wire.Decode(r, &body); err != nil {
+		return nil, err
+	}
+	return nil, h.svc.DismissAbuseReports(r.Context(), h.actor(r), body.IDs)
+}

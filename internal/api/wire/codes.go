@@ -58,6 +58,7 @@ const (
 	CodeIllegalObjectName      Code = 40052
 	CodeRootProtected          Code = 40053
 	CodeUnsupportedArchiveType Code = 40056
+	CodeShareLinkNotFound      Code = 40058
 	CodeIncorrectPassword      Code = 40069
 	CodeInvalidSign            Code = 40071
 	CodeLockConflict           Code = 40073

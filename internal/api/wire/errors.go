@@ -100,6 +100,7 @@ var sentinels = []sentinelCode{
 	{admin.ErrIntegration, CodeInternalSetting, "An external service failed"},
 	{admin.ErrPrimaryEntityAbsent, CodeNotFound, "Primary entity not exist"},
 	{admin.ErrTaskNotExist, CodeNotFound, "Task not found"},
+	{admin.ErrReportedShareNotExist, CodeShareLinkNotFound, "Share not found"},
 }
 
 // detailIsMessage lists sentinels whose error detail, when set, replaces the

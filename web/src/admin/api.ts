@@ -118,6 +118,18 @@ export interface AuditEntry {
   ip?: string;
 }
 
+export interface AbuseReport {
+  id: number;
+  created_at: string;
+  category: number;
+  description?: string;
+  share_id?: number;
+  reported_user_id?: number;
+  reporter_id?: number;
+  file_uri?: string;
+  ip?: string;
+}
+
 export interface Summary {
   metrics_summary: null | {
     dates: string[];
@@ -190,4 +202,6 @@ export const admin = {
   flushCaches: () => del('/tool/entityUrlCache'),
 
   audit: (req: ListRequest) => list<AuditEntry>('/audit', 'logs', req),
+  abuseReports: (req: ListRequest) => list<AbuseReport>('/abuse', 'reports', req),
+  dismissReports: (ids: number[]) => post<void>('/abuse/batch/delete', { ids }),
 };

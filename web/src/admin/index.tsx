@@ -8,7 +8,7 @@ import { errorMessage, t, useLocale, type MessageKey } from '../i18n';
 import { formatDate, formatSize } from '../lib/format';
 import { navigate } from '../lib/router';
 import { toast } from '../state';
-import { admin, type AuditEntry, type Group, type Node, type Policy, type QueueMetric, type Summary, type User } from './api';
+import { admin, type AbuseReport, type AuditEntry, type Group, type Node, type Policy, type QueueMetric, type Summary, type User } from './api';
 import { AdminList, bitsOf, boolsetOf, Check, FormActions, Select, TextField, useSave } from './parts';
 import './admin.css';
 
@@ -20,6 +20,7 @@ const sections: { path: string; label: MessageKey }[] = [
   { path: '/admin/files', label: 'admin.files' },
   { path: '/admin/blobs', label: 'admin.blobs' },
   { path: '/admin/shares', label: 'admin.shares' },
+  { path: '/admin/reports', label: 'admin.reports' },
   { path: '/admin/policies', label: 'admin.policies' },
   { path: '/admin/nodes', label: 'admin.nodes' },
   { path: '/admin/tasks', label: 'admin.tasks' },
@@ -35,6 +36,7 @@ const pages: Record<string, () => preact.JSX.Element> = {
   '/admin/files': FilesPage,
   '/admin/blobs': BlobsPage,
   '/admin/shares': SharesPage,
+  '/admin/reports': ReportsPage,
   '/admin/policies': PoliciesPage,
   '/admin/nodes': NodesPage,
   '/admin/tasks': TasksPage,
@@ -399,6 +401,27 @@ function SharesPage() {
             if (!(await confirmDialog(t('admin.deleteShare'), s.edges?.file?.name ?? '', t('action.delete'), true))) return;
             admin.deleteShares([s.id]).then(reload, (e) => toast(errorMessage(e), 'error'));
           }}><Icon name="trash" size={18} /></button>
+        )} />
+    </>
+  );
+}
+
+const categories: MessageKey[] = ['admin.abuse.copyright', 'admin.abuse.harmful', 'admin.abuse.spam', 'admin.abuse.other'];
+
+function ReportsPage() {
+  return (
+    <>
+      <Head title="admin.reports" />
+      <AdminList<AbuseReport> label="admin.reports" empty="admin.none" load={admin.abuseReports} order="desc"
+        columns={[
+          { label: 'admin.when', render: (r) => formatDate(r.created_at) },
+          { label: 'admin.category', render: (r) => t(categories[r.category] ?? 'admin.abuse.other') },
+          { label: 'admin.target', render: (r) => (r.share_id ? t('admin.shareN', { id: r.share_id }) : t('admin.userN', { id: r.reported_user_id ?? 0 })) },
+          { label: 'admin.description', render: (r) => r.description, wide: true },
+        ]}
+        actions={(r, reload) => (
+          <button class="icon-btn" aria-label={t('admin.dismiss')} onClick={() =>
+            admin.dismissReports([r.id]).then(reload, (e) => toast(errorMessage(e), 'error'))}><Icon name="check" size={18} /></button>
         )} />
     </>
   );
