@@ -522,7 +522,8 @@ func TestUploadLockProtectsVersions(t *testing.T) {
 // TestShortcutAndFileParentOverWebDAV: the folder rules hold over WebDAV
 // too, which reaches the same files methods: a shortcut cannot be listed
 // (403) nor walked into by Depth: infinity, and nothing is created under a
-// file or a shortcut (409 or 403).
+// file or a shortcut (409, WebDAV's answer for a parent that is not a
+// collection, or 403 where the target is looked up through the shortcut).
 func TestShortcutAndFileParentOverWebDAV(t *testing.T) {
 	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
 		dav := newDavUser(t, env, "alice@example.com", nil)

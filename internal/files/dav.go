@@ -85,6 +85,16 @@ type PutOptions struct {
 	ModTime time.Time
 }
 
+// davParent applies holdItems to the parent of a WebDAV write: a parent
+// that cannot hold items is ErrParentNotExist, WebDAV's 409 (RFC 4918
+// §9.7.1), rather than the REST API's 403.
+func davParent(f *drive.File) error {
+	if err := holdItems(f); err != nil {
+		return errs.E("files.davParent", ErrParentNotExist, err.Error())
+	}
+	return nil
+}
+
 // PutContent stores size bytes from body as the content of the file at
 // rawURI: a new file, or a new current version of an existing one. It is
 // ReplaceContent without the online-edit size limit: quota is reserved
@@ -111,8 +121,8 @@ func (s *Service) PutContent(ctx context.Context, actor drive.Actor, rawURI stri
 	if err != nil {
 		return nil, errs.E(op, ErrParentNotExist, err)
 	}
-	if !parent.File.IsFolder() {
-		return nil, errs.E(op, ErrParentNotExist, "the parent is a file")
+	if err := davParent(parent.File); err != nil {
+		return nil, errs.E(op, err)
 	}
 	if f, err := s.db.ChildByName(ctx, parent.File.ID, u.Name()); err == nil && f.IsFolder() {
 		return nil, errs.E(op, ErrNameConflict, "a folder has that name")
@@ -201,8 +211,8 @@ func (s *Service) MakeFolder(ctx context.Context, actor drive.Actor, rawURI stri
 		} else if err != nil {
 			return err
 		}
-		if !parent.File.IsFolder() || parent.File.IsSymbolic {
-			return ErrParentNotExist
+		if err := davParent(parent.File); err != nil {
+			return err
 		}
 		if _, err := tx.ChildByName(ctx, parent.File.ID, u.Name()); err == nil {
 			return ErrNameConflict
@@ -278,8 +288,8 @@ func (s *Service) Transfer(ctx context.Context, actor drive.Actor, rawSrc, rawDs
 		} else if err != nil {
 			return err
 		}
-		if !parent.File.IsFolder() || parent.File.IsSymbolic {
-			return ErrParentNotExist
+		if err := davParent(parent.File); err != nil {
+			return err
 		}
 		ancestors, err := ancestorsOf(ctx, tx, parent.File)
 		if err != nil {

@@ -309,8 +309,8 @@ func (s *Service) lockNull(ctx context.Context, tx *store.Tx, actor drive.Actor,
 	} else if err != nil {
 		return nil, err
 	}
-	if !parent.File.IsFolder() || parent.File.IsSymbolic {
-		return nil, ErrParentNotExist
+	if err := davParent(parent.File); err != nil {
+		return nil, err
 	}
 	if err := s.checkName(ctx, tx, actor, u.Name(), drive.TypeFile); err != nil {
 		return nil, err
