@@ -148,6 +148,38 @@ try {
     await clearUploads();
   }, page);
 
+  const big2 = randomBytes(55 * 1024 * 1024);
+  const big2Path = join(dir, 'big2.bin');
+  writeFileSync(big2Path, big2);
+
+  await step('reload mid-upload and resume from the server\'s session', async () => {
+    cutting = true;
+    await page.route('**/api/v4/file/upload/*/1', (route) => route.abort('internetdisconnected'));
+    await page.locator('input[type=file]:not([webkitdirectory])').first().setInputFiles(big2Path);
+    await page.locator('li.upload[data-status=retrying]').waitFor();
+    await page.reload();
+    await page.unroute('**/api/v4/file/upload/*/1');
+    const sent = [];
+    let sessions = 0;
+    page.on('request', (r) => {
+      const m = /\/api\/v4\/file\/upload\/[^/]+\/(\d+)$/.exec(new URL(r.url()).pathname);
+      if (m) sent.push(Number(m[1]));
+      if (r.method() === 'PUT' && new URL(r.url()).pathname === '/api/v4/file/upload') sessions++;
+    });
+    const row = page.locator('li.upload[data-status=unfinished]', { hasText: 'big2.bin' });
+    await row.getByText(/Unfinished, \d+% sent/).waitFor();
+    await row.locator('input[type=file]').setInputFiles(big2Path);
+    await waitUploads(1);
+    cutting = false;
+    assert.deepEqual(sent, [1, 2], 'only the chunks the server did not have');
+    assert.equal(sessions, 0, 'the remembered session was reused');
+    await option('big2.bin').waitFor();
+    await option('big2.bin').click({ button: 'right' });
+    const [dl] = await Promise.all([page.waitForEvent('download'), menuItem('Download').click()]);
+    assert.equal(sha256(readFileSync(await dl.path())), sha256(big2));
+    await clearUploads();
+  }, page);
+
   await step('download a file through its signed URL, bytes intact', async () => {
     await option('big.bin').click({ button: 'right' });
     const [dl] = await Promise.all([page.waitForEvent('download'), menuItem('Download').click()]);
@@ -162,6 +194,14 @@ try {
     await page.getByText('Search results').waitFor();
     await option('file-07.txt').waitFor();
     assert.equal(await page.getByRole('option').count(), 1);
+    // The filters: folders only, whatever their name.
+    await page.getByRole('button', { name: 'Search filters' }).click();
+    const filters = page.getByRole('dialog');
+    await filters.getByLabel('Name contains').fill('');
+    await filters.getByLabel('Kind').selectOption('folder');
+    await filters.getByRole('button', { name: 'Search files', exact: true }).click();
+    await option('notes').waitFor();
+    assert.deepEqual((await page.getByRole('option').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).sort(), ['album', 'batch', 'notes']);
   }, page);
 
   await step('preview an image and a video', async () => {

@@ -137,3 +137,23 @@ describe('UploadQueue', () => {
     expect(renamed('.env', 1)).toBe('.env (1)');
   });
 });
+
+describe('UploadQueue across pages', () => {
+  it('lists what an earlier page left unfinished, and cancelling discards the session', async () => {
+    const storage = memoryStorage();
+    const first = fakeTransport({ failChunks: { 1: 99 } });
+    const q1 = new UploadQueue({ transport: first.t, sleep: instant, retries: 0, storage });
+    const f = file('big.bin', 'abcdefghij');
+    await q1.add([{ file: f, dirs: ['d'] }], 'cloudreve://my');
+    await settle(q1);
+
+    const cancelled: string[] = [];
+    const second = fakeTransport();
+    second.t.cancel = async (id) => void cancelled.push(id);
+    const q2 = new UploadQueue({ transport: second.t, sleep: instant, storage });
+    expect(q2.unfinished()).toEqual([{ uri: 'cloudreve://my/d/big.bin', name: 'big.bin', size: 10, lastModified: 1000, loaded: 4 }]);
+    await q2.discard('cloudreve://my/d/big.bin', 10, 1000);
+    expect(q2.unfinished()).toEqual([]);
+    expect(cancelled).toEqual(['sess-cloudreve://my/d/big.bin']);
+  });
+});

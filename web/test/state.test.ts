@@ -100,3 +100,21 @@ describe('catalogues', () => {
     expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
   });
 });
+
+import { filtersToQuery, queryToFilters } from '../src/browser/SearchFilters';
+
+describe('search filters', () => {
+  it('write the URI query the server understands and read it back', () => {
+    const f = { name: 'report 2024', type: 'file' as const, category: '' as const, minMB: '1', maxMB: '', after: '2026-01-02', before: '', tag: 'work' };
+    const q = filtersToQuery(f);
+    const p = new URLSearchParams(q);
+    expect(p.getAll('name')).toEqual(['report', '2024']);
+    expect(p.has('case_folding')).toBe(true);
+    expect(p.get('type')).toBe('file');
+    expect(p.get('size_gte')).toBe(String(1024 * 1024));
+    expect(Number(p.get('size_lte'))).toBe(Number.MAX_SAFE_INTEGER); // both bounds, always
+    expect(p.has('meta_tag:work')).toBe(true);
+    expect(queryToFilters(q)).toEqual(f);
+    expect(filtersToQuery(queryToFilters(''))).toBe('');
+  });
+});

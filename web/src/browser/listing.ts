@@ -19,7 +19,9 @@ export interface ListingState {
 
 export type ListFn = (q: ListQuery & { page?: number }, signal?: AbortSignal) => Promise<ListResponse>;
 
-export const PAGE_SIZE = 500;
+/** A small first page shows rows sooner; later pages are larger to cut round trips. */
+export const FIRST_PAGE = 100;
+export const PAGE_SIZE = 1000;
 
 export function createListing(list: ListFn = files.list as ListFn) {
   const state = store<ListingState>({ uri: '', items: [], loading: false, order_by: '', order_direction: 'asc' });
@@ -34,7 +36,8 @@ export function createListing(list: ListFn = files.list as ListFn) {
     try {
       const r = await list(
         {
-          uri: s.uri, page_size: PAGE_SIZE, order_by: s.order_by || undefined, order_direction: s.order_by ? s.order_direction : undefined,
+          // Offset pages are numbered, so their size cannot change between pages.
+          uri: s.uri, page_size: first || s.nextPage !== undefined ? FIRST_PAGE : PAGE_SIZE, order_by: s.order_by || undefined, order_direction: s.order_by ? s.order_direction : undefined,
           next_page_token: first ? undefined : s.next, page: first ? undefined : s.nextPage,
         },
         c.signal,

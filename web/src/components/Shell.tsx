@@ -6,6 +6,7 @@ import { Icon, type IconName } from './Icon';
 import { Menu, type MenuItem } from './Menu';
 import { UploadPanel } from '../upload/Panel';
 import { activeFolder } from '../browser/commands';
+import { filterDialog, filtersToQuery, queryToFilters } from '../browser/SearchFilters';
 import { t } from '../i18n';
 import { formatSize } from '../lib/format';
 import { homeURL, navigate, useRoute, signInURL } from '../lib/router';
@@ -63,6 +64,12 @@ function TopBar({ onMenu }: { onMenu: () => void }) {
         { label: t('new.uploadFolder'), icon: 'upload', run: () => folder.uploadFolder() },
       ]
     : [];
+  /** Searches cover the open folder of My files or a share, else My files. */
+  const searchRoot = () => {
+    const base = withoutQuery(current.startsWith('cloudreve://') ? current : MY_ROOT);
+    const fs = parseURI(base).fs;
+    return fs === 'my' || fs === 'share' ? base : MY_ROOT;
+  };
   const th = useStore(theme);
   const nextTheme = th === 'dark' ? 'light' : th === 'light' ? 'system' : 'dark';
   return (
@@ -82,13 +89,20 @@ function TopBar({ onMenu }: { onMenu: () => void }) {
           role="search"
           onSubmit={(e) => {
             e.preventDefault();
-            const base = withoutQuery(current.startsWith('cloudreve://') ? current : MY_ROOT);
-            const fs = parseURI(base).fs;
-            const root = fs === 'my' || fs === 'share' ? base : MY_ROOT;
-            navigate(homeURL(q.trim() ? root + '?name=' + encodeURIComponent(q.trim()) + '&case_folding' : root));
+            // Keep the other filters of a search in progress; the words are the box's.
+            const query = filtersToQuery({ ...queryToFilters(parseURI(current).query), name: q });
+            navigate(homeURL(searchRoot() + (query ? '?' + query : '')));
           }}
         >
           <Icon name="search" />
+          <button type="button" class="icon-btn" aria-label={t('search.filters')} title={t('search.filters')} onClick={async () => {
+            const f = await filterDialog({ ...queryToFilters(parseURI(current).query), name: q });
+            if (!f) return;
+            setQ(f.name);
+            navigate(homeURL(searchRoot() + (filtersToQuery(f) ? '?' + filtersToQuery(f) : '')));
+          }}>
+            <Icon name="filter" size={18} />
+          </button>
           <input
             ref={search}
             type="search"

@@ -7,11 +7,15 @@ import { formatDuration, formatSize } from '../lib/format';
 import { useStore } from '../lib/store';
 import { queue } from '.';
 import type { UploadTask } from './queue';
+import { parentURI } from '../lib/uri';
+import { toast } from '../state';
 
 export function UploadPanel() {
   const tasks = useStore(queue.tasks);
   const [open, setOpen] = useState(true);
-  if (tasks.length === 0) return null;
+  const left = queue.unfinished();
+  if (tasks.length === 0 && left.length === 0) return null;
+  if (tasks.length === 0) return <Unfinished left={left} />;
   const s = queue.summary();
   const pct = s.size > 0 ? Math.floor((s.loaded / s.size) * 100) : 100;
   const title = s.active > 0 ? t('upload.progress', { n: s.active, pct }) : s.failed > 0 ? t('upload.failed', { n: s.failed }) : t('upload.done');
@@ -34,6 +38,55 @@ export function UploadPanel() {
           {tasks.slice(-200).map((task) => <Row key={task.id} task={task} />)}
         </ul>
       )}
+      {open && left.length > 0 && <Unfinished left={left} embedded />}
+    </section>
+  );
+}
+
+type Left = ReturnType<typeof queue.unfinished>;
+
+/** Uploads an earlier page left unfinished: the browser cannot reopen the
+ * file by itself, so the user picks it again and the upload resumes at the
+ * first chunk the server has not confirmed. */
+function Unfinished({ left, embedded }: { left: Left; embedded?: boolean }) {
+  const list = (
+    <ul class="upload-list">
+      {left.map((u) => {
+        const pct = u.size ? Math.floor((u.loaded / u.size) * 100) : 0;
+        return (
+          <li key={u.uri} class="upload paused" data-status="unfinished">
+            <div class="upload-name" title={u.name}>{u.name}</div>
+            <div class="upload-meta"><span>{t('upload.unfinished', { pct })}</span></div>
+            <div class="bar" role="progressbar" aria-label={u.name} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+              <div class="fill" style={{ width: pct + '%' }} />
+            </div>
+            <div class="upload-actions">
+              <label class="icon-btn" title={t('upload.pickAgain')}>
+                <Icon name="play" size={16} />
+                <span class="sr-only">{t('upload.pickAgain')}: {u.name}</span>
+                <input type="file" hidden onChange={(e) => {
+                  const input = e.target as HTMLInputElement;
+                  const f = input.files?.[0];
+                  input.value = '';
+                  if (!f) return;
+                  if (f.name !== u.name || f.size !== u.size || f.lastModified !== u.lastModified) return toast(t('upload.notSameFile', { name: u.name }), 'error');
+                  void queue.add([{ file: f, dirs: [] }], parentURI(u.uri));
+                }} />
+              </label>
+              <button class="icon-btn" aria-label={t('upload.discard') + ': ' + u.name} title={t('upload.discard')} onClick={() => void queue.discard(u.uri, u.size, u.lastModified)}>
+                <Icon name="close" size={16} />
+              </button>
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+  if (embedded) return list;
+  return (
+    <section class="uploads open" aria-label={t('upload.queue')}>
+      <header><span class="uploads-title">{t('upload.unfinishedTitle', { n: left.length })}</span></header>
+      {list}
     </section>
   );
 }

@@ -28,6 +28,8 @@ export interface Transport {
   createSession(body: { uri: string; size: number; last_modified: number; mime_type: string; entity_type?: string }): Promise<UploadSession>;
   sendChunk(session: UploadSession, index: number, chunk: Blob, onProgress: (loaded: number) => void, signal: AbortSignal): Promise<void>;
   createFolder(uri: string): Promise<void>;
+  /** Deletes an upload session and its placeholder. */
+  cancel?(sessionID: string, uri: string): Promise<void>;
 }
 
 export interface QueueOptions {
@@ -133,12 +135,43 @@ export class UploadQueue {
   }
 
   cancel(id: number) {
+    const t = this.find(id);
     this.running.get(id)?.abort();
-    this.tasks.set((ts) => ts.filter((t) => t.id !== id));
+    this.tasks.set((ts) => ts.filter((x) => x.id !== id));
+    if (t && t.status !== 'done' && t.status !== 'skipped') {
+      const uri = childURI(t.folder, t.name);
+      void this.discard(uri, t.file.size, t.file.lastModified);
+    }
   }
 
   clearFinished() {
     this.tasks.set((ts) => ts.filter((t) => t.status !== 'done' && t.status !== 'skipped'));
+  }
+
+  /**
+   * Uploads left unfinished by an earlier page (remembered sessions that no
+   * task of this queue is sending): picking the same file again resumes it.
+   */
+  unfinished(): { uri: string; name: string; size: number; lastModified: number; loaded: number }[] {
+    const nowSec = this.o.now() / 1000;
+    const active = new Set(this.tasks.get().filter((t) => t.status !== 'done').map((t) => this.savedKey(t, childURI(t.folder, t.name))));
+    return Object.entries(this.loadSaved())
+      .filter(([key, s]) => s.session.expires > nowSec && !active.has(key))
+      .map(([key, s]) => {
+        const [uri, size, lastModified] = key.split('|');
+        const chunk = s.session.chunk_size || Number(size);
+        return { uri, name: parseURI(uri).segments.at(-1) ?? uri, size: Number(size), lastModified: Number(lastModified),
+          loaded: Math.min(Number(size), s.next * chunk) };
+      });
+  }
+
+  /** Forgets an unfinished upload and cancels its session on the server. */
+  async discard(uri: string, size: number, lastModified: number) {
+    const key = `${uri}|${size}|${lastModified}`;
+    const s = this.loadSaved()[key];
+    this.save(key, null);
+    this.tasks.set((ts) => [...ts]);
+    if (s) await this.o.transport.cancel?.(s.session.session_id, s.session.uri).catch(() => undefined);
   }
 
   /** Totals over the tasks not skipped. */

@@ -30,6 +30,7 @@ export function xhrTransport(client: Client): Transport {
 
   return {
     createSession: (body) => files.createUpload(body),
+    cancel: (id, uri) => files.cancelUpload(id, uri),
     createFolder: async (uri) => {
       await files.create(uri, 'folder', false);
     },
