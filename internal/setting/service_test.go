@@ -1,0 +1,90 @@
+package setting
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+
+	"github.com/stratus-drive/stratus/internal/kv/memory"
+	"github.com/stratus-drive/stratus/internal/store/storetest"
+)
+
+// TestProcessesShareSettings is a script over two services on one database
+// and one KV store, as two processes: defaults and generated secrets are
+// inserted once, environment values apply, and a write through one is seen
+// by the other at its next Sync.
+func TestProcessesShareSettings(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, "sqlite")
+	kv := memory.New()
+	defer kv.Close()
+	log := slog.New(slog.DiscardHandler)
+	a, err := New(ctx, db, kv, []string{"CR_SETTING_DEFAULT_siteName=First", "CR_SETTING_thumb_width=123", "junk"}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(ctx, db, kv, []string{"CR_SETTING_DEFAULT_siteName=Second"}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.String("secret_key") == "" || a.String("secret_key") != b.String("secret_key") {
+		t.Error("the generated secret differs between processes")
+	}
+	if a.String("siteName") != "First" || b.String("siteName") != "First" {
+		t.Errorf("siteName %q, %q: the first process's default is stored once", a.String("siteName"), b.String("siteName"))
+	}
+	if a.Int("thumb_width") != 123 || b.Int("thumb_width") == 123 {
+		t.Errorf("the environment override is the process's own: %d, %d", a.Int("thumb_width"), b.Int("thumb_width"))
+	}
+	if !a.Has("siteName") || a.Has("no_such_key") {
+		t.Error("Has")
+	}
+
+	if err := a.Set(ctx, map[string]string{"siteName": "Renamed", "siteURL": "https://a.example, https://b.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if b.String("siteName") != "First" {
+		t.Error("b saw the change before syncing")
+	}
+	if err := b.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if b.String("siteName") != "Renamed" || len(b.SiteURLs()) != 2 || b.SiteURLs()[1] != "https://b.example" {
+		t.Errorf("after Sync: %q %v", b.String("siteName"), b.SiteURLs())
+	}
+	if v, ok := b.Stored("siteName"); !ok || v != "Renamed" {
+		t.Errorf("Stored = %q, %v", v, ok)
+	}
+}
+
+// TestNormalize is a table of values by the type of their key.
+func TestNormalize(t *testing.T) {
+	for _, c := range []struct {
+		key, value, want string
+		ok               bool
+	}{
+		{"register_enabled", "true", "1", true},
+		{"register_enabled", "FALSE", "0", true},
+		{"register_enabled", "yes", "", false},
+		{"thumb_width", " 400 ", "400", true},
+		{"thumb_width", "wide", "", false},
+		{"thumb_width", "-1", "", false},
+		{"cron_entity_collect", "@every 15m", "@every 15m", true},
+		{"cron_entity_collect", "*/5 * * * *", "", false},
+		{"mime_mapping", `{".txt":"text/plain"}`, `{".txt":"text/plain"}`, true},
+		{"mime_mapping", `[1]`, "", false},
+		{"custom_nav_items", `[]`, `[]`, true},
+		{"custom_nav_items", `{}`, "", false},
+		{"siteURL", "https://a.example/", "", true},
+		{"siteURL", "ftp://a.example", "", false},
+		{"not_in_the_catalogue", "anything", "anything", true},
+	} {
+		got, err := Normalize(c.key, c.value)
+		if c.ok != (err == nil) || c.ok && c.want != "" && got != c.want {
+			t.Errorf("Normalize(%s, %q) = %q, %v", c.key, c.value, got, err)
+		}
+	}
+	if got, err := Normalize("secret_key", "mine"); err != nil || len(got) != 256 || got == "mine" {
+		t.Errorf("writing secret_key rotates it: %d chars, %v", len(got), err)
+	}
+}
