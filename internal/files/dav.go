@@ -90,7 +90,7 @@ type PutOptions struct {
 // §9.7.1), rather than the REST API's 403.
 func davParent(f *drive.File) error {
 	if err := holdItems(f); err != nil {
-		return errs.E("files.davParent", ErrParentNotExist, err.Error())
+		return errs.E("files.davParent", ErrParentNotExist, err)
 	}
 	return nil
 }
