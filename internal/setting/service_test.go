@@ -56,35 +56,3 @@ func TestProcessesShareSettings(t *testing.T) {
 		t.Errorf("Stored = %q, %v", v, ok)
 	}
 }
-
-// TestNormalize is a table of values by the type of their key.
-func TestNormalize(t *testing.T) {
-	for _, c := range []struct {
-		key, value, want string
-		ok               bool
-	}{
-		{"register_enabled", "true", "1", true},
-		{"register_enabled", "FALSE", "0", true},
-		{"register_enabled", "yes", "", false},
-		{"thumb_width", " 400 ", "400", true},
-		{"thumb_width", "wide", "", false},
-		{"thumb_width", "-1", "", false},
-		{"cron_entity_collect", "@every 15m", "@every 15m", true},
-		{"cron_entity_collect", "*/5 * * * *", "", false},
-		{"mime_mapping", `{".txt":"text/plain"}`, `{".txt":"text/plain"}`, true},
-		{"mime_mapping", `[1]`, "", false},
-		{"custom_nav_items", `[]`, `[]`, true},
-		{"custom_nav_items", `{}`, "", false},
-		{"siteURL", "https://a.example/", "", true},
-		{"siteURL", "ftp://a.example", "", false},
-		{"not_in_the_catalogue", "anything", "anything", true},
-	} {
-		got, err := Normalize(c.key, c.value)
-		if c.ok != (err == nil) || c.ok && c.want != "" && got != c.want {
-			t.Errorf("Normalize(%s, %q) = %q, %v", c.key, c.value, got, err)
-		}
-	}
-	if got, err := Normalize("secret_key", "mine"); err != nil || len(got) != 256 || got == "mine" {
-		t.Errorf("writing secret_key rotates it: %d chars, %v", len(got), err)
-	}
-}
