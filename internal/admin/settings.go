@@ -2,7 +2,9 @@ package admin
 
 import (
 	"context"
+	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
@@ -49,7 +51,7 @@ func (s *Service) PatchSettings(ctx context.Context, actor drive.Actor, values m
 	patch := make(map[string]string, len(values))
 	before := map[string]string{}
 	after := map[string]string{}
-	for _, k := range slices.Sorted(mapsKeys(values)) {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		if !s.settings.Has(k) {
 			continue // the contract ignores keys that have no row
 		}
@@ -94,10 +96,7 @@ func (s *Service) PatchSettings(ctx context.Context, actor drive.Actor, values m
 // checkDefaultGroup refuses a default group for new accounts that does not
 // exist or is the guests' group.
 func (s *Service) checkDefaultGroup(ctx context.Context, value string) error {
-	id := 0
-	for _, c := range value {
-		id = id*10 + int(c-'0')
-	}
+	id, _ := strconv.Atoi(value) // Normalize made it a whole number
 	if id == drive.AnonymousGroupID {
 		return errs.E("admin.checkDefaultGroup", errs.Invalid, "default_group cannot be the anonymous group")
 	}
@@ -107,14 +106,4 @@ func (s *Service) checkDefaultGroup(ctx context.Context, value string) error {
 		return err
 	}
 	return nil
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
