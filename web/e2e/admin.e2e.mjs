@@ -5,13 +5,17 @@
 // the limit; the admin changes a setting and the site config shows it in the
 // other context; the audit log lists the changes; the pages work at phone
 // width and in Chinese. Any console error or warning fails the run.
+// STRATUS_SCREENSHOTS=dir also saves the screenshots the README shows.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { launch, step, watchConsole } from './lib.mjs';
 
 const base = process.env.STRATUS_URL;
 if (!base) throw new Error('STRATUS_URL is not set');
 
 const problems = [];
+const shots = process.env.STRATUS_SCREENSHOTS;
+const shot = async (page, name) => shots && page.screenshot({ path: join(shots, name + '.png') });
 
 /** Calls the API from inside the page with the token the app stored. */
 const api = (page, method, path, body) =>
@@ -70,6 +74,7 @@ try {
     const row = page.getByRole('row').filter({ hasText: 'slow@example.com' });
     await row.waitFor();
     assert.match(await row.innerText(), /Slow lane/);
+    await shot(page, 'admin-users');
     // A duplicate e-mail keeps the dialog open with the reason.
     await page.getByRole('button', { name: 'New user' }).click();
     await dialog().getByLabel('E-mail').fill('slow@example.com');
@@ -122,6 +127,7 @@ try {
     await width.fill('-5');
     await page.getByRole('button', { name: 'Save' }).first().click();
     await page.getByRole('alert').filter({ hasText: 'thumb_width' }).waitFor();
+    await shot(page, 'admin-settings');
   });
 
   await step('the audit log lists the changes', async () => {
