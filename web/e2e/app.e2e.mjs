@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, sha256, step, tempDir, unzip, watchConsole } from './lib.mjs';
+import { launch, sha256, step, tempDir, totp, unzip, watchConsole } from './lib.mjs';
 
 const base = process.env.STRATUS_URL;
 if (!base) throw new Error('STRATUS_URL is not set');
@@ -254,6 +254,17 @@ try {
     await option('file-02.txt').waitFor();
   }, page);
 
+  await step('pin a folder to the sidebar and unpin it', async () => {
+    await goHome();
+    await option('album').click({ button: 'right' });
+    await menuItem('Pin to sidebar').click();
+    const rail = page.getByRole('navigation', { name: 'Main navigation' });
+    await rail.getByRole('link', { name: 'album' }).click();
+    await option('photo.png').waitFor();
+    await rail.getByRole('button', { name: 'Unpin: album' }).click();
+    await rail.getByRole('link', { name: 'album' }).waitFor({ state: 'detached' });
+  }, page);
+
   // The shared folder: plain files (a share visitor's zip holds the top level).
   const shared = { 'a.txt': Buffer.from('alpha\n'), 'b.bin': randomBytes(300_000), 'c.txt': Buffer.from('gamma\n'.repeat(1000)) };
   let shareURL = '';
@@ -336,6 +347,54 @@ try {
     await openFolder('batch');
     await option('file-03.txt').waitFor();
     await shot(page, 'browser-light');
+  }, page);
+
+  await step('upload over an existing name: keep as a new version, then restore the old one', async () => {
+    await goHome();
+    await openFolder('public');
+    await page.locator('input[type=file]:not([webkitdirectory])').first().setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('alpha v2\n') });
+    const prompt = page.getByRole('dialog', { name: 'Name already in use' });
+    await prompt.getByText('“a.txt” already exists in this folder.').waitFor();
+    await prompt.getByRole('button', { name: 'Replace (keep as new version)' }).click();
+    await waitUploads(1);
+    await clearUploads();
+    await option('a.txt').click({ button: 'right' });
+    await menuItem('Details').click();
+    const info = page.getByRole('complementary', { name: 'Details' });
+    await info.getByText('Versions').waitFor();
+    const versions = info.locator('ul.versions').first().locator('li');
+    await page.waitForFunction(() => document.querySelectorAll('aside.info ul.versions')[0]?.querySelectorAll('li').length === 2);
+    assert.match(await versions.nth(0).textContent(), /9 B · current/);
+    await versions.nth(1).getByRole('button', { name: 'Restore' }).click();
+    await page.waitForFunction(() => /6 B · current/.test(document.querySelector('aside.info ul.versions li')?.textContent ?? '') ||
+      [...document.querySelectorAll('aside.info ul.versions li')].some((li) => /6 B · current/.test(li.textContent)));
+    await info.getByRole('button', { name: 'Close' }).click();
+  }, page);
+
+  await step('two-step verification: turn on, sign in with a code, turn off', async () => {
+    await page.goto(base + '/settings');
+    await page.getByRole('button', { name: 'Set up two-step verification' }).click();
+    const secret = (await page.locator('code.secret').textContent()).trim();
+    await page.getByLabel('Six-digit code').fill(totp(secret));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByText('On. Sign-in asks for a code').waitFor();
+    const fresh = await browser.newContext();
+    watchConsole(fresh, problems);
+    const p2 = await fresh.newPage();
+    await p2.goto(base + '/home?path=' + encodeURIComponent('cloudreve://my/album'));
+    await p2.waitForURL(/\/session\?redirect=/);
+    await p2.getByLabel('E-mail').fill('owner@example.com');
+    await p2.getByLabel('Password').fill('correct horse');
+    await p2.getByRole('button', { name: 'Sign in' }).click();
+    await p2.getByRole('heading', { name: 'Two-step verification' }).waitFor();
+    await p2.getByLabel('Six-digit code').fill(totp(secret));
+    await p2.getByRole('button', { name: 'Verify' }).click();
+    // The deep link survives the sign-in.
+    await p2.getByRole('option', { name: 'photo.png', exact: true }).waitFor();
+    await fresh.close();
+    await page.getByLabel('Six-digit code').fill(totp(secret));
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await page.getByText('Off. Sign-in asks only for your password.').waitFor();
   }, page);
 
   await step('Chinese and dark theme', async () => {

@@ -2,7 +2,7 @@
 // console-error collection, and a reader for the stored zips Stratus streams.
 import { chromium } from 'playwright-core';
 import { inflateRawSync } from 'node:zlib';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,4 +65,17 @@ export async function step(name, fn, page) {
     if (page && process.env.STRATUS_E2E_FAILSHOT) await page.screenshot({ path: process.env.STRATUS_E2E_FAILSHOT }).catch(() => undefined);
     throw e;
   }
+}
+
+/** The current RFC 6238 code (SHA-1, 6 digits, 30 s) of a Base32 secret. */
+export function totp(secret, now = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(now / 30000)));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
 }

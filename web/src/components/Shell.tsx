@@ -7,13 +7,13 @@ import { Menu, type MenuItem } from './Menu';
 import { UploadPanel } from '../upload/Panel';
 import { activeFolder } from '../browser/commands';
 import { filterDialog, filtersToQuery, queryToFilters } from '../browser/SearchFilters';
-import { t } from '../i18n';
+import { errorMessage, t } from '../i18n';
 import { formatSize } from '../lib/format';
 import { homeURL, navigate, useRoute, signInURL } from '../lib/router';
 import { useStore } from '../lib/store';
 import { MY_ROOT, TRASH_ROOT, parseURI, withoutQuery } from '../lib/uri';
-import { capacity, isAdmin, me, offline, signOut, theme } from '../state';
-import { user as userAPI } from '../api';
+import { capacity, isAdmin, loadMe, me, offline, signOut, theme, toast } from '../state';
+import { files as filesAPI, user as userAPI } from '../api';
 
 export function Shell({ children }: { children: ComponentChildren }) {
   const user = useStore(me);
@@ -154,6 +154,7 @@ interface NavItem {
   icon: IconName;
   href: string;
   active: boolean;
+  unpin?: () => void;
 }
 
 function Rail() {
@@ -170,6 +171,7 @@ function Rail() {
     icon: 'pin',
     href: homeURL(p.uri),
     active: uri === p.uri,
+    unpin: () => void filesAPI.unpin(p.uri).then(loadMe, (e) => toast(errorMessage(e), 'error')),
   }));
   const cats: NavItem[] = (['image', 'video', 'audio', 'document'] as const).map((c) => ({
     label: t(('category.' + c) as 'category.image'),
@@ -186,12 +188,17 @@ function Rail() {
   ];
   if (isAdmin(user)) more.push({ label: t('nav.admin'), icon: 'shield', href: '/admin', active: r.path.startsWith('/admin') });
   const link = (i: NavItem) => (
-    <li key={i.href}>
+    <li key={i.href} class={i.unpin ? 'pinned' : undefined}>
       <a href={i.href} class={i.active ? 'active' : ''} aria-current={i.active ? 'page' : undefined}
         onClick={(e) => { e.preventDefault(); navigate(i.href); }}>
         <Icon name={i.icon} />
         <span>{i.label}</span>
       </a>
+      {i.unpin && (
+        <button class="icon-btn unpin" aria-label={t('action.unpin') + ': ' + i.label} title={t('action.unpin')} onClick={i.unpin}>
+          <Icon name="close" size={16} />
+        </button>
+      )}
     </li>
   );
   const pct = cap && cap.total > 0 ? Math.min(100, (cap.used / cap.total) * 100) : 0;

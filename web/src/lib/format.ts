@@ -13,10 +13,21 @@ export function formatSize(bytes: number): string {
   return n + ' ' + units[i];
 }
 
+/**
+ * The time zone dates are shown in: the one picked in the settings (kept
+ * in this browser: the account API has no time zone field), else the device's.
+ */
+export const TZ_KEY = 'stratus.tz';
+const zone = () => localStorage.getItem(TZ_KEY) || undefined;
+
 export function formatDate(iso: string): string {
   const d = new Date(iso);
   if (isNaN(d.getTime()) || d.getFullYear() < 1971) return '';
-  return new Intl.DateTimeFormat(locale.get(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  try {
+    return new Intl.DateTimeFormat(locale.get(), { dateStyle: 'medium', timeStyle: 'short', timeZone: zone() }).format(d);
+  } catch {
+    return new Intl.DateTimeFormat(locale.get(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  }
 }
 
 export function formatDuration(seconds: number): string {

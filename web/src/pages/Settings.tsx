@@ -6,6 +6,7 @@ import { Avatar } from '../components/Shell';
 import { errorMessage, languages, locale, setLanguage, t, useLocale } from '../i18n';
 import { useStore } from '../lib/store';
 import { loadMe, me, theme, toast, type Theme } from '../state';
+import { TZ_KEY } from '../lib/format';
 
 export function SettingsPage() {
   useLocale();
@@ -14,6 +15,8 @@ export function SettingsPage() {
   const [settings, setSettings] = useState<UserSettings | null>(null);
   const [nick, setNick] = useState(user.nickname);
   const [bust, setBust] = useState('');
+  const [tz, setTz] = useState(localStorage.getItem(TZ_KEY) || '');
+  const zones: string[] = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
   useEffect(() => void userAPI.settings().then(setSettings, (e) => toast(errorMessage(e), 'error')), []);
   const save = (body: Record<string, unknown>, msg = t('settings.saved')) =>
     userAPI.patchSettings(body).then(() => { toast(msg); void loadMe(); }, (e) => { toast(errorMessage(e), 'error'); throw e; });
@@ -65,7 +68,19 @@ export function SettingsPage() {
             {(['system', 'light', 'dark'] as const).map((v) => <option key={v} value={v}>{t(('theme.' + v) as 'theme.system')}</option>)}
           </select>
         </label>
-        <p class="muted">{t('settings.timezone', { tz: Intl.DateTimeFormat().resolvedOptions().timeZone })}</p>
+        <label class="field">
+          <span>{t('settings.timezoneLabel')}</span>
+          <select aria-label={t('settings.timezoneLabel')} value={tz} onChange={(e) => {
+            const v = (e.target as HTMLSelectElement).value;
+            if (v) localStorage.setItem(TZ_KEY, v);
+            else localStorage.removeItem(TZ_KEY);
+            setTz(v);
+            toast(t('settings.saved'));
+          }}>
+            <option value="">{t('settings.timezone', { tz: Intl.DateTimeFormat().resolvedOptions().timeZone })}</option>
+            {zones.map((z) => <option key={z} value={z}>{z}</option>)}
+          </select>
+        </label>
       </div>
       <div class="card">
         <h2>{t('settings.security')}</h2>
