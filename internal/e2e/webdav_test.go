@@ -156,6 +156,27 @@ func TestWebDAVServer(t *testing.T) {
 			t.Errorf("trash holds %+v, want docs", trash.Files)
 		}
 
+		// Depth: infinity walks the tree, within the group's max_walked_files.
+		u.expect(t, 201, "MKCOL", "/deep", "", nil)
+		u.expect(t, 201, "MKCOL", "/deep/er", "", nil)
+		u.expect(t, 201, "PUT", "/deep/er/leaf.txt", "leaf", nil)
+		_, body = u.expect(t, 207, "PROPFIND", "/deep", "", map[string]string{"Depth": "infinity"})
+		if !strings.Contains(body, "<D:href>/dav/deep/er/leaf.txt</D:href>") {
+			t.Errorf("Depth infinity lacks the leaf: %s", body)
+		}
+		st := openStore(t, env.Database, env.Config.System.DataDir)
+		g, err := st.Group(context.Background(), drive.AdminGroupID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs := g.Settings
+		gs.MaxWalkedFiles = 2
+		if err := st.SetGroupSettings(context.Background(), drive.AdminGroupID, gs); err != nil {
+			t.Fatal(err)
+		}
+		u.expect(t, 403, "PROPFIND", "/deep", "", map[string]string{"Depth": "infinity"})
+		u.expect(t, 207, "PROPFIND", "/deep", "", map[string]string{"Depth": "1"})
+
 		// Depth: 1 lists the members with hrefs below /dav.
 		_, body = u.expect(t, 207, "PROPFIND", "/", "", map[string]string{"Depth": "1"})
 		for _, h := range []string{"<D:href>/dav/</D:href>", "<D:href>/dav/hello.txt</D:href>",
