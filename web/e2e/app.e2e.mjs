@@ -254,6 +254,30 @@ try {
     await option('file-02.txt').waitFor();
   }, page);
 
+  await step('keyboard: arrows, shift, select all, Enter, Backspace, F2', async () => {
+    await goHome();
+    await openFolder('batch');
+    await page.getByRole('listbox').focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.getByText('3 selected').waitFor();
+    await page.keyboard.press('Control+a');
+    await page.getByText('49 selected').waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Backspace'); // up to My files
+    await option('album').waitFor();
+    await page.keyboard.press('Home'); // album
+    await page.keyboard.press('Enter');
+    await option('photo.png').waitFor();
+    await page.keyboard.press('End');
+    const last = await page.locator('[role=option][aria-selected=true]').getAttribute('aria-label');
+    await page.keyboard.press('F2');
+    await page.getByRole('dialog', { name: 'Rename' }).waitFor();
+    assert.equal(await page.getByRole('dialog').getByLabel('Name').inputValue(), last);
+    await page.keyboard.press('Escape');
+  }, page);
+
   await step('pin a folder to the sidebar and unpin it', async () => {
     await goHome();
     await option('album').click({ button: 'right' });

@@ -120,6 +120,12 @@ function Explorer({ uri, share }: { uri: string; share?: Share }) {
   useEffect(() => () => clearTimeout(reloadTimer.current), []);
 
   const items = s.items;
+  // Opening a folder replaces the list; keep the keyboard in it.
+  const hasItems = items.length > 0;
+  useEffect(() => {
+    const active = document.activeElement;
+    if (hasItems && (!active || active === document.body)) listRef.current?.focus({ preventScroll: true });
+  }, [uri, hasItems]);
   const ids = useMemo(() => items.map((i) => i.id), [items]);
   useEffect(() => setSel((x) => prune(x, ids)), [ids]);
   const selected = items.filter((i) => sel.ids.has(i.id));

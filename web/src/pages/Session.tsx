@@ -6,7 +6,8 @@ import type { LoginConfig, LoginResponse } from '../api/types';
 import { Icon } from '../components/Icon';
 import { errorMessage, locale, t } from '../i18n';
 import { navigate, useRoute } from '../lib/router';
-import { signedIn } from '../state';
+import { me, signedIn } from '../state';
+import { useStore } from '../lib/store';
 
 function useLoginConfig() {
   const [c, setC] = useState<LoginConfig | null>(null);
@@ -61,6 +62,11 @@ const done = () => {
 };
 
 export function SessionPage({ path }: { path: string }) {
+  const user = useStore(me);
+  // Signed in already: the sign-in and sign-up pages have nothing to do.
+  useEffect(() => {
+    if (user && (path === "/session" || path === "/session/signup")) done();
+  }, [user, path]);
   if (path === '/session/signup') return <SignUp />;
   if (path === '/session/activate') return <Activate />;
   if (path === '/session/reset') return <Reset />;
