@@ -353,6 +353,13 @@ try {
     const entries = unzip(readFileSync(await zip.path()));
     assert.deepEqual([...entries.keys()].sort(), Object.keys(shared).sort());
     for (const [name, body] of Object.entries(shared)) assert.equal(sha256(entries.get(name)), sha256(body), name);
+    // Save to my files: a shortcut that opens the share.
+    await visitor.getByRole('button', { name: 'Save to my files' }).click();
+    await visitor.getByText('Saved “public” to My files').waitFor();
+    await visitor.goto(base + '/home');
+    await visitor.getByRole('option', { name: 'public', exact: true }).dblclick();
+    await visitor.getByText('Shared by owner').waitFor();
+    await visitor.getByRole('option', { name: 'c.txt', exact: true }).waitFor();
     await other.close();
   }, page);
 

@@ -53,6 +53,10 @@ export const files = {
     get<T.FileItem>('/file/info', { uri, extended: extended || undefined, folder_summary: folder_summary || undefined }),
   create: (uri: string, type: 'file' | 'folder', err_on_conflict = true) =>
     send<T.FileItem>('POST', '/file/create', { uri, type, err_on_conflict }),
+  createShortcut: (uri: string, type: 'file' | 'folder', redirect: string, owner: string) =>
+    send<T.FileItem>('POST', '/file/create', {
+      uri, type, err_on_conflict: true, metadata: { 'sys:shared_redirect': redirect, 'sys:shared_owner': owner },
+    }),
   rename: (uri: string, new_name: string) => send<T.FileItem>('POST', '/file/rename', { uri, new_name }),
   move: (uris: string[], dst: string, copy: boolean) => send<void>('POST', '/file/move', { uris, dst, copy }),
   remove: (uris: string[], skip_soft_delete = false) => send<void>('DELETE', '/file', { uris, skip_soft_delete }),

@@ -146,6 +146,9 @@ function Explorer({ uri, share }: { uri: string; share?: Share }) {
   }, [folder, canCreate]);
 
   const open = (item: FileItem) => {
+    // A shortcut saved from someone's share opens that share.
+    const redirect = item.metadata?.['sys:shared_redirect'];
+    if (redirect) return navigate(homeURL(item.type === 1 ? redirect : parentURI(redirect)));
     if (item.type === 1) {
       if (isTrash) return;
       navigate(homeURL(item.path));
@@ -274,6 +277,9 @@ function Explorer({ uri, share }: { uri: string; share?: Share }) {
               <small class="muted">{t('share.by', { name: share.owner.nickname })}</small>
             </div>
             <div class="grow" />
+            {user && user.id !== share.owner.id && (
+              <button class="btn" onClick={() => void act.saveShortcut(share, uri)}><Icon name="plus" /> {t('share.save')}</button>
+            )}
             {items.length > 0 && <button class="btn" onClick={() => void act.download(selected.length ? selected : items)}><Icon name="download" /> {selected.length ? t('share.downloadSelected') : t('share.downloadAll')}</button>}
           </div>
         )}
@@ -407,7 +413,7 @@ function Cell({ item, layout, searching }: { item: FileItem; layout: Layout; sea
       <span class={'file-icon ' + icon}><Icon name={icon} /></span>
       <span class="name" title={item.name}>
         {item.name}
-        {item.shared && <Icon name="share" size={14} />}
+        {(item.shared || item.metadata?.['sys:shared_redirect']) && <Icon name="share" size={14} />}
         {searching && <small class="muted path">{parseURI(parentURI(item.path)).segments.join('/') || '/'}</small>}
       </span>
       <span class="size">{item.type === 1 ? '' : formatSize(item.size)}</span>

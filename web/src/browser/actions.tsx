@@ -3,7 +3,9 @@ import { files, shares, type ShareOptions } from '../api';
 import type { FileItem } from '../api/types';
 import { confirmDialog, promptDialog, showDialog } from '../components/Dialog';
 import { errorMessage, t } from '../i18n';
-import { childURI, parentURI, parseURI, TRASH_ROOT } from '../lib/uri';
+import { buildURI, childURI, parentURI, parseURI, MY_ROOT, TRASH_ROOT } from '../lib/uri';
+import { homeURL, navigate } from '../lib/router';
+import type { Share } from '../api/types';
 import { toast, refreshCapacity, loadMe, me } from '../state';
 import { ApiError } from '../api/client';
 import { changed } from '../upload';
@@ -244,3 +246,20 @@ function ShareForm({ item, existing, close }: { item: FileItem; existing?: { id:
 }
 
 export const isShareURI = (uri: string) => parseURI(uri).fs === 'share';
+
+/**
+ * "Save to my files" for someone else's share: a shortcut in My files that
+ * points at the share (the API has no copy out of a share).
+ */
+export async function saveShortcut(share: Share, shareURI: string) {
+  const p = parseURI(shareURI);
+  const root = buildURI({ ...p, segments: [], query: '' });
+  const name = share.name || share.id;
+  const folder = share.source_type === 1;
+  try {
+    await files.createShortcut(childURI(MY_ROOT, name), folder ? 'folder' : 'file', folder ? root : childURI(root, name), share.owner.id);
+    toast(t('share.saved', { name }), 'ok', { label: t('action.open'), run: () => navigate(homeURL(MY_ROOT)) });
+  } catch (e) {
+    fail(e);
+  }
+}

@@ -354,6 +354,8 @@ const en = {
   'share.password': 'Protect with a password',
   'share.passwordAuto': 'Leave empty to generate one',
   'share.passwordValue': 'Password',
+  'share.save': 'Save to my files',
+  'share.saved': 'Saved “{name}” to My files',
   'share.title': 'Share',
   'share.unavailable': 'This share is not available',
   'share.zipNeedsSignIn': 'Sign in to download several files as a zip.',

@@ -356,6 +356,8 @@ const zh: Catalogue = {
   'share.password': '设置访问密码',
   'share.passwordAuto': '留空则自动生成',
   'share.passwordValue': '密码',
+  'share.save': '保存到我的文件',
+  'share.saved': '已将“{name}”保存到我的文件',
   'share.title': '分享',
   'share.unavailable': '此分享不可用',
   'share.zipNeedsSignIn': '登录后才能将多个文件打包下载。',
