@@ -165,23 +165,32 @@ func TestWebDAVBench(t *testing.T) {
 	}
 	fmt.Printf("WebDAV GET %d MiB: %7.1f MiB/s, peak RSS %d MiB\n", mb, float64(mb)/time.Since(start).Seconds(), peakRSS())
 
-	req, _ := http.NewRequest("PUT", env.URL+"/api/v4/file/content?uri="+
-		strings.ReplaceAll("cloudreve://my/rest.bin", ":", "%3A"), zero())
-	req.ContentLength = size
-	req.Header.Set("Authorization", "Bearer "+u.rest.Token)
+	// REST: an upload session, its chunks sent one after another, as the web
+	// app uploads.
+	sess := startUpload(t, u.rest, "cloudreve://my/rest.bin", size, nil)
 	start = time.Now()
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	accepted := true
+	for i, off := 0, int64(0); off < size; i, off = i+1, off+sess.ChunkSize {
+		n := min(sess.ChunkSize, size-off)
+		req, _ := http.NewRequest("POST", env.URL+"/api/v4/file/upload/"+sess.SessionID+"/"+strconv.Itoa(i),
+			io.LimitReader(zeroReader{}, n))
+		req.ContentLength = n
+		req.Header.Set("Authorization", "Bearer "+u.rest.Token)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		resp.Body.Close()
+		if !bytes.Contains(reply, []byte(`"code":0`)) {
+			fmt.Printf("REST upload chunk %d refused: %.200s\n", i, reply)
+			accepted = false
+			break
+		}
 	}
-	reply, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	resp.Body.Close()
-	accepted := bytes.Contains(reply, []byte(`"code":0`))
-	if !accepted {
-		fmt.Printf("REST PUT /file/content %d MiB refused (%.100s): the online-edit limit (maxEditSize)\n", mb, reply)
-	} else {
-		fmt.Printf("REST PUT /file/content %d MiB: %7.1f MiB/s, peak RSS %d MiB\n",
-			mb, float64(mb)/time.Since(start).Seconds(), peakRSS())
+	if accepted {
+		fmt.Printf("REST upload %d MiB (%d MiB chunks): %7.1f MiB/s, peak RSS %d MiB\n",
+			mb, sess.ChunkSize>>20, float64(mb)/time.Since(start).Seconds(), peakRSS())
 	}
 	if accepted {
 		target := downloadURL(t, u.rest, "cloudreve://my/rest.bin", nil)
