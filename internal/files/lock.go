@@ -98,7 +98,7 @@ func (s *Service) checkBatchLocks(ctx context.Context, actor drive.Actor, target
 // uploadLocks is the LockSource of upload sessions: each live session locks
 // its target file until it completes, is cancelled or expires.
 func (s *Service) uploadLocks(ctx context.Context, tx *store.Tx, owner int) ([]HeldLock, error) {
-	sessions, err := tx.LiveUploadSessions(ctx, owner, s.now())
+	sessions, err := tx.LiveUploadTargets(ctx, owner, s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func init() {
 		"OrphanEntities":        {0, 100},
 		"UploadSession":         {"0b4d3c1e-8c61-4a8e-9d61-2fdc7b0e6a11"},
 		"ExpiredUploadSessions": {t, 100},
-		"LiveUploadSessions":    {1, t},
+		"LiveUploadTargets":     {1, t},
 		"UserIDsAfter":          {0, 100},
 		"DirectLinkByID":        {1},
 		"FindDirectLink":        {1, "a.txt", 0},

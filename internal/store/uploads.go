@@ -111,24 +111,32 @@ func (r *runner) ExpiredUploadSessions(ctx context.Context, t time.Time, limit i
 	return out, classify(op, rows.Err())
 }
 
-var liveUploads = define("LiveUploadSessions", `SELECT `+uploadColumns+` FROM upload_sessions
+// UploadTarget is what a live upload session locks: its ID and the URI of
+// its target file.
+type UploadTarget struct {
+	ID  string
+	URI string
+}
+
+var liveUploads = define("LiveUploadTargets", `SELECT id, uri FROM upload_sessions
  WHERE owner_id = ? AND expires_at > ? ORDER BY expires_at, id`)
 
-// LiveUploadSessions returns owner's sessions that have not expired at t.
-func (r *runner) LiveUploadSessions(ctx context.Context, owner int, t time.Time) ([]*UploadSession, error) {
-	const op = "store.LiveUploadSessions"
+// LiveUploadTargets returns the targets of owner's sessions that have not
+// expired at t.
+func (r *runner) LiveUploadTargets(ctx context.Context, owner int, t time.Time) ([]UploadTarget, error) {
+	const op = "store.LiveUploadTargets"
 	rows, err := r.rows(ctx, liveUploads, owner, t.UTC())
 	if err != nil {
 		return nil, classify(op, err)
 	}
 	defer rows.Close()
-	var out []*UploadSession
+	var out []UploadTarget
 	for rows.Next() {
-		s, err := scanUpload(rows)
-		if err != nil {
+		var u UploadTarget
+		if err := rows.Scan(&u.ID, &u.URI); err != nil {
 			return nil, classify(op, err)
 		}
-		out = append(out, s)
+		out = append(out, u)
 	}
 	return out, classify(op, rows.Err())
 }
