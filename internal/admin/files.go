@@ -67,16 +67,51 @@ func (s *Service) Files(ctx context.Context, actor drive.Actor, lr ListRequest) 
 	if err != nil {
 		return nil, Pagination{}, errs.E(op, err)
 	}
-	l := newLoader(s)
+	out, err := newLoader(s).files(ctx, fs)
+	if err != nil {
+		return nil, Pagination{}, errs.E(op, err)
+	}
+	return out, lr.pagination(total), nil
+}
+
+// files loads the edges of a page of files with one query per relation.
+func (l *loader) files(ctx context.Context, fs []*drive.File) ([]FileView, error) {
+	ids := make([]int, len(fs))
+	for i, f := range fs {
+		ids[i] = f.ID
+	}
+	entities, err := l.s.db.EntitiesOfFiles(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	metas, err := l.s.db.MetadataOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	metaOf := map[int][]store.Meta{}
+	for _, m := range metas {
+		metaOf[m.FileID] = append(metaOf[m.FileID], m)
+	}
+	shares, err := l.s.db.SharesOfFiles(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	links, err := l.s.db.DirectLinksOfFiles(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]FileView, 0, len(fs))
-	for _, file := range fs {
-		v, err := l.file(ctx, file, false)
-		if err != nil {
-			return nil, Pagination{}, errs.E(op, err)
+	for _, f := range fs {
+		v := FileView{File: f, Metadata: metaOf[f.ID], Shares: shares[f.ID], DirectLinks: links[f.ID]}
+		if v.Owner, err = l.user(ctx, f.OwnerID); err != nil {
+			return nil, err
+		}
+		for _, e := range entities[f.ID] {
+			v.Entities = append(v.Entities, EntityView{Entity: e})
 		}
 		out = append(out, v)
 	}
-	return out, lr.pagination(total), nil
+	return out, nil
 }
 
 // File returns any file or folder with its blobs (each with creator and

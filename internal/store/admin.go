@@ -694,3 +694,100 @@ func prefixed(p, cols string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// ---- Edges of a page of files, one query per relation ----
+
+// EntitiesOfFiles returns the entities linked to each of files, newest
+// first per file.
+func (r *runner) EntitiesOfFiles(ctx context.Context, files []int) (map[int][]*drive.Entity, error) {
+	const op = "store.EntitiesOfFiles"
+	out := map[int][]*drive.Entity{}
+	for _, chunk := range chunks(files) {
+		rows, err := r.x.QueryContext(ctx, r.inQuery(`SELECT fe.file_id, `+prefixed("e.", entityColumns)+`
+ FROM file_entities fe JOIN entities e ON e.id = fe.entity_id WHERE fe.file_id IN (%s) ORDER BY fe.file_id, e.id DESC`,
+			len(chunk)), intArgs(chunk)...)
+		if err != nil {
+			return nil, classify(op, err)
+		}
+		err = eachRow(rows, func() error {
+			var file int
+			e, err := scanEntity(prefixScanner{rows, &file})
+			out[file] = append(out[file], e)
+			return err
+		})
+		if err != nil {
+			return nil, classify(op, err)
+		}
+	}
+	return out, nil
+}
+
+// DirectLinksOfFiles returns the direct links of each of files, oldest first.
+func (r *runner) DirectLinksOfFiles(ctx context.Context, files []int) (map[int][]*drive.DirectLink, error) {
+	const op = "store.DirectLinksOfFiles"
+	out := map[int][]*drive.DirectLink{}
+	for _, chunk := range chunks(files) {
+		rows, err := r.x.QueryContext(ctx, r.inQuery(`SELECT `+directLinkColumns+` FROM direct_links
+ WHERE file_id IN (%s) ORDER BY file_id, id`, len(chunk)), intArgs(chunk)...)
+		if err != nil {
+			return nil, classify(op, err)
+		}
+		err = eachRow(rows, func() error {
+			l, err := scanDirectLink(rows)
+			if err == nil {
+				out[l.FileID] = append(out[l.FileID], l)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, classify(op, err)
+		}
+	}
+	return out, nil
+}
+
+// SharesOfFiles returns the share links of each of files, oldest first.
+func (r *runner) SharesOfFiles(ctx context.Context, files []int) (map[int][]*drive.Share, error) {
+	const op = "store.SharesOfFiles"
+	out := map[int][]*drive.Share{}
+	for _, chunk := range chunks(files) {
+		rows, err := r.x.QueryContext(ctx, r.inQuery(`SELECT `+shareColumns+` FROM shares
+ WHERE file_id IN (%s) ORDER BY file_id, id`, len(chunk)), intArgs(chunk)...)
+		if err != nil {
+			return nil, classify(op, err)
+		}
+		err = eachRow(rows, func() error {
+			sh, err := scanShare(rows)
+			if err == nil {
+				out[sh.FileID] = append(out[sh.FileID], sh)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, classify(op, err)
+		}
+	}
+	return out, nil
+}
+
+// eachRow calls fn for every row, then closes rows.
+func eachRow(rows *sql.Rows, fn func() error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// prefixScanner scans a leading column into first, then hands the rest to
+// a row scanner written for the table's own columns.
+type prefixScanner struct {
+	rows  *sql.Rows
+	first *int
+}
+
+func (p prefixScanner) Scan(dest ...any) error {
+	return p.rows.Scan(append([]any{p.first}, dest...)...)
+}
