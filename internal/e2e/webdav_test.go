@@ -138,6 +138,27 @@ func TestWebDAVServer(t *testing.T) {
 		if !strings.Contains(body, "Win32FileAttributes") || !strings.Contains(body, "00000020") {
 			t.Errorf("Win32 property lost: %s", body)
 		}
+		// Win32CreationTime and Win32LastModifiedTime set the file's times,
+		// as X-OC-Mtime does, for WebDAV and REST alike.
+		if !strings.Contains(body, "<D:creationdate>2026-12-06T10:00:00Z</D:creationdate>") {
+			t.Errorf("Win32CreationTime did not set creationdate: %s", body)
+		}
+		u.expect(t, 207, "PROPPATCH", "/win.docx", `<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" `+
+			`xmlns:Z="urn:schemas-microsoft-com:"><D:set><D:prop><Z:Win32LastModifiedTime>Wed, 02 Jan 2019 03:04:05 GMT`+
+			`</Z:Win32LastModifiedTime></D:prop></D:set></D:propertyupdate>`, map[string]string{"If": "(" + token + ")"})
+		_, body = u.expect(t, 207, "PROPFIND", "/win.docx", "", map[string]string{"Depth": "0"})
+		if !strings.Contains(body, "<D:getlastmodified>Wed, 02 Jan 2019 03:04:05 GMT</D:getlastmodified>") {
+			t.Errorf("Win32LastModifiedTime did not set getlastmodified: %s", body)
+		}
+		var fileInfo struct {
+			UpdatedAt time.Time `json:"updated_at"`
+			CreatedAt time.Time `json:"created_at"`
+		}
+		u.rest.OK(t, "GET", "/file/info?uri="+url.QueryEscape("cloudreve://my/win.docx"), nil).Decode(t, &fileInfo)
+		if !fileInfo.UpdatedAt.Equal(time.Date(2019, 1, 2, 3, 4, 5, 0, time.UTC)) ||
+			!fileInfo.CreatedAt.Equal(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)) {
+			t.Errorf("REST file times after Win32 PROPPATCH: %+v", fileInfo)
+		}
 		u.expect(t, 204, "UNLOCK", "/win.docx", "", map[string]string{"Lock-Token": token})
 
 		// MKCOL needs its parent; DELETE goes to the trash.
@@ -265,6 +286,30 @@ func TestWebDAVAccounts(t *testing.T) {
 		bob, _ := env.Client().NewUser(t, "bob@example.com") // the default group has no WebDAV
 		bobDav := &davUser{base: env.URL, email: "bob@example.com", password: strings.Repeat("a", 32), rest: bob}
 		bobDav.expect(t, 401, "PROPFIND", "/", "", nil)
+	})
+}
+
+// TestWebDAVShareDownloads: an account rooted in a share reads through it,
+// and each GET (not HEAD) spends one unit of the share's download budget,
+// as REST share downloads do; once spent, the share is gone for WebDAV too.
+func TestWebDAVShareDownloads(t *testing.T) {
+	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
+		u := newDavUser(t, env, "root@example.com", nil)
+		u.expect(t, 201, "MKCOL", "/pub", "", nil)
+		u.expect(t, 201, "PUT", "/pub/a.txt", "shared", nil)
+		sid, _ := createShare(t, u.rest, map[string]any{"uri": "cloudreve://my/pub", "downloads": 2})
+		s := davAccountOf(t, env.URL, u.rest, u.email, map[string]any{"uri": "cloudreve://" + sid + "@share",
+			"name": "share"})
+		s.expect(t, 200, "HEAD", "/a.txt", "", nil) // HEAD sends no content and spends nothing
+		s.expect(t, 207, "PROPFIND", "/", "", map[string]string{"Depth": "1"})
+		if _, body := s.expect(t, 200, "GET", "/a.txt", "", nil); body != "shared" {
+			t.Fatalf("GET through the share: %q", body)
+		}
+		if info := shareInfo(t, u.rest, sid, ""); info.RemainDownloads == nil || *info.RemainDownloads != 1 {
+			t.Fatalf("after one WebDAV GET the share's budget is %+v, want 1 left", info)
+		}
+		s.expect(t, 200, "GET", "/a.txt", "", nil) // spends the last unit
+		s.expect(t, 404, "GET", "/a.txt", "", nil)
 	})
 }
 

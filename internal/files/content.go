@@ -86,17 +86,28 @@ func (s *Service) issueURL(ctx context.Context, actor drive.Actor, raw string, r
 		}
 		entity = id
 	}
-	if n.Share != nil {
-		// Every URL issued through a share counts as a download and spends
-		// one unit of its budget (40-share §10); the guarded write refuses
-		// once the budget is gone.
-		if err := s.db.SpendShareDownload(ctx, n.Share.ID); errs.Is(errs.NotExist, err) {
-			return "", ErrShareNotExist
-		} else if err != nil {
-			return "", err
-		}
+	// Every URL issued through a share counts as a download (40-share §10).
+	if err := s.SpendDownload(ctx, n); err != nil {
+		return "", err
 	}
 	return s.contentURL(entity, speedOf(actor), n.Name, req.Download, expires), nil
+}
+
+// SpendDownload counts one download of n: reached through a share, it
+// spends one unit of the share's budget, and the guarded write refuses
+// (ErrShareNotExist) once the budget is gone. Nodes reached otherwise cost
+// nothing. Both REST content URLs and WebDAV GETs through a share-rooted
+// account go through here.
+func (s *Service) SpendDownload(ctx context.Context, n *Node) error {
+	if n.Share == nil {
+		return nil
+	}
+	if err := s.db.SpendShareDownload(ctx, n.Share.ID); errs.Is(errs.NotExist, err) {
+		return ErrShareNotExist
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 // urlTTL is how long issued content URLs stay valid.

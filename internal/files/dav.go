@@ -379,10 +379,18 @@ type PropPatch struct {
 	Remove bool
 }
 
+// PropTimes are file times a PROPPATCH sets beside its dead properties
+// (Windows' Win32CreationTime and Win32LastModifiedTime); zero leaves a time
+// as it is.
+type PropTimes struct {
+	Created, Modified time.Time
+}
+
 // PatchDeadProps applies patches, in order and all or nothing, to the item
-// at rawURI. Dead properties are metadata the owner may change; WebDAV locks
-// on the item need their token in ctx.
-func (s *Service) PatchDeadProps(ctx context.Context, actor drive.Actor, rawURI string, patches []PropPatch) error {
+// at rawURI, and sets its times. Dead properties are metadata the owner may
+// change; WebDAV locks on the item need their token in ctx.
+func (s *Service) PatchDeadProps(ctx context.Context, actor drive.Actor, rawURI string, patches []PropPatch,
+	times PropTimes) error {
 	const op = "files.PatchDeadProps"
 	u, err := parseURI(rawURI)
 	if err != nil {
@@ -412,7 +420,17 @@ func (s *Service) PatchDeadProps(ctx context.Context, actor drive.Actor, rawURI 
 				return err
 			}
 		}
-		return nil
+		if times.Created.IsZero() && times.Modified.IsZero() {
+			return nil
+		}
+		created, modified := n.File.CreatedAt, n.File.UpdatedAt
+		if !times.Created.IsZero() {
+			created = times.Created
+		}
+		if !times.Modified.IsZero() {
+			modified = times.Modified
+		}
+		return tx.SetFileTimes(ctx, n.File.ID, created, modified)
 	})
 	if err != nil {
 		return errs.E(op, err)

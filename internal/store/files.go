@@ -254,6 +254,14 @@ func (r *runner) TouchFile(ctx context.Context, id int, t time.Time) error {
 	return classify(op, r.update(ctx, touchFile, t.UTC(), id))
 }
 
+var setFileTimes = define("SetFileTimes", `UPDATE files SET created_at = ?, updated_at = ? WHERE id = ?`)
+
+// SetFileTimes sets the creation and modification times of file id.
+func (r *runner) SetFileTimes(ctx context.Context, id int, created, updated time.Time) error {
+	const op = "store.SetFileTimes"
+	return classify(op, r.update(ctx, setFileTimes, created.UTC(), updated.UTC(), id))
+}
+
 // ChildrenOf returns every child of the given folders, for tree walks.
 func (r *runner) ChildrenOf(ctx context.Context, parents []int) ([]*drive.File, error) {
 	const op = "store.ChildrenOf"

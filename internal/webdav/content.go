@@ -36,6 +36,11 @@ func (h *Handler) get(w http.ResponseWriter, q *request) error {
 		return err
 	}
 	defer c.Close()
+	if q.r.Method != http.MethodHead { // a GET through a share-rooted account spends its download budget
+		if err := h.files.SpendDownload(ctx, n); err != nil {
+			return err
+		}
+	}
 	hd := w.Header()
 	hd.Set("ETag", h.etag(n.File))
 	hd.Set("Content-Type", contentType(n.Name))

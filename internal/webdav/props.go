@@ -490,6 +490,7 @@ func (h *Handler) proppatch(w http.ResponseWriter, q *request) error {
 	}
 	var (
 		patches   []files.PropPatch
+		times     files.PropTimes
 		names     []xml.Name
 		protected = map[xml.Name]bool{}
 	)
@@ -515,6 +516,7 @@ func (h *Handler) proppatch(w http.ResponseWriter, q *request) error {
 			}
 			patch := files.PropPatch{Key: key, Remove: remove}
 			if !remove {
+				win32Time(p, &times)
 				v, _ := json.Marshal(deadValue{Lang: p.lang(), Inner: base64.StdEncoding.EncodeToString([]byte(p.innerXML()))})
 				patch.Value = string(v)
 			}
@@ -523,7 +525,7 @@ func (h *Handler) proppatch(w http.ResponseWriter, q *request) error {
 	}
 	status := "HTTP/1.1 200 OK"
 	if len(protected) == 0 && len(patches) > 0 {
-		if err := h.files.PatchDeadProps(ctx, q.actor(), n.URI.String(), patches); err != nil {
+		if err := h.files.PatchDeadProps(ctx, q.actor(), n.URI.String(), patches, times); err != nil {
 			return err
 		}
 	}
@@ -551,4 +553,26 @@ func (h *Handler) proppatch(w http.ResponseWriter, q *request) error {
 	}
 	bw.WriteString("</D:response></D:multistatus>")
 	return bw.Flush()
+}
+
+// win32Namespace is the namespace of the Win32* properties Windows sets.
+const win32Namespace = "urn:schemas-microsoft-com:"
+
+// win32Time reads Windows' Win32LastModifiedTime and Win32CreationTime (HTTP
+// dates) into times, so that they set the file's times as X-OC-Mtime does;
+// the properties are kept as dead ones too, for Windows to read back.
+func win32Time(p *xmlElem, times *files.PropTimes) {
+	if p.Name.Space != win32Namespace {
+		return
+	}
+	t, err := http.ParseTime(p.text())
+	if err != nil {
+		return
+	}
+	switch p.Name.Local {
+	case "Win32LastModifiedTime":
+		times.Modified = t.UTC()
+	case "Win32CreationTime":
+		times.Created = t.UTC()
+	}
 }
