@@ -53,6 +53,11 @@ type querier interface {
 type runner struct {
 	x querier
 	d dialect
+	// cache holds prepared statements (SQLite only, see stmtCache); tx and
+	// txStmts bind them to a transaction.
+	cache   *stmtCache
+	tx      *sql.Tx
+	txStmts map[*query]*sql.Stmt
 }
 
 // Open connects to the database that cfg describes and checks that it
@@ -109,11 +114,18 @@ func Open(ctx context.Context, cfg config.Database, dataDir string) (*DB, error)
 		sqldb.Close()
 		return nil, errs.E(op, errs.Unavailable, err)
 	}
-	return &DB{runner: runner{x: sqldb, d: d}, sql: sqldb}, nil
+	var cache *stmtCache
+	if d == dialectSQLite {
+		cache = &stmtCache{db: sqldb, stmts: map[*query]*sql.Stmt{}}
+	}
+	return &DB{runner: runner{x: sqldb, d: d, cache: cache}, sql: sqldb}, nil
 }
 
 // Close closes the pool. Queries in flight finish first.
 func (db *DB) Close() error {
+	if db.cache != nil {
+		db.cache.close()
+	}
 	if err := db.sql.Close(); err != nil {
 		return errs.E("store.Close", errs.Internal, err)
 	}
@@ -151,7 +163,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{runner: runner{x: stx, d: db.d}}); err != nil {
+	if err := fn(&Tx{runner: runner{x: stx, d: db.d, cache: db.cache, tx: stx}}); err != nil {
 		stx.Rollback()
 		return err
 	}
@@ -293,14 +305,23 @@ func setPool(db *sql.DB, d dialect) {
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 func (r *runner) exec(ctx context.Context, q *query, args ...any) (sql.Result, error) {
+	if s := r.stmt(ctx, q); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
 	return r.x.ExecContext(ctx, q.text[r.d], args...)
 }
 
 func (r *runner) row(ctx context.Context, q *query, args ...any) *sql.Row {
+	if s := r.stmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
 	return r.x.QueryRowContext(ctx, q.text[r.d], args...)
 }
 
 func (r *runner) rows(ctx context.Context, q *query, args ...any) (*sql.Rows, error) {
+	if s := r.stmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
 	return r.x.QueryContext(ctx, q.text[r.d], args...)
 }
 
