@@ -73,7 +73,15 @@ type Codec struct {
 	alphabet []byte // the working alphabet after separators and guards are removed
 	seps     []byte
 	class    [256]class
+	// steps holds, per lottery character, the alphabets of the first
+	// preSteps numbers. Each reshuffle depends only on the lottery, the salt
+	// and the alphabet before it, so they are computed once here rather than
+	// twice per ID (the shuffles were most of an ID's cost in listings).
+	steps [256]*[preSteps][]byte
 }
+
+// preSteps is how many per-number alphabets New precomputes: an ID is a pair.
+const preSteps = 2
 
 // New precomputes the alphabet, separators and guards for salt, which is the
 // site setting hash_id_salt.
@@ -114,7 +122,31 @@ func New(salt string) *Codec {
 	for _, b := range guards {
 		c.class[b] = classGuard
 	}
+	for _, lottery := range alphabet {
+		work := append([]byte(nil), alphabet...)
+		var st [preSteps][]byte
+		for i := range st {
+			c.reshuffle(work, lottery)
+			st[i] = append([]byte(nil), work...)
+		}
+		c.steps[lottery] = &st
+	}
 	return c
+}
+
+// alphabetFor returns the alphabet of number i of an ID with lottery
+// character lottery, given prev, number i-1's. Past the precomputed steps it
+// reshuffles a copy in scratch.
+func (c *Codec) alphabetFor(scratch *[maxAlphabet]byte, prev []byte, lottery byte, i int) []byte {
+	if i < preSteps {
+		return c.steps[lottery][i]
+	}
+	work := scratch[:len(c.alphabet)]
+	if i == preSteps {
+		copy(work, prev)
+	}
+	c.reshuffle(work, lottery)
+	return work
 }
 
 // Encode returns the public ID of object id of type typ. It panics if id or
@@ -142,19 +174,17 @@ func (c *Codec) Decode(s string, typ Type) (int, error) {
 // appendNumbers appends the Hashids encoding of nums, which must be
 // non-negative, to dst.
 func (c *Codec) appendNumbers(dst []byte, nums []int) []byte {
-	var abuf [maxAlphabet]byte
-	alphabet := abuf[:len(c.alphabet)]
-	copy(alphabet, c.alphabet)
-
+	var scratch [maxAlphabet]byte
 	sum := 0
 	for i, n := range nums {
 		sum += n % (i + 100)
 	}
-	lottery := alphabet[sum%len(alphabet)]
+	lottery := c.alphabet[sum%len(c.alphabet)]
 	dst = append(dst, lottery)
 
+	var alphabet []byte
 	for i, n := range nums {
-		c.reshuffle(alphabet, lottery)
+		alphabet = c.alphabetFor(&scratch, alphabet, lottery, i)
 		start := len(dst)
 		dst = appendBase(dst, n, alphabet)
 		if i+1 < len(nums) {
@@ -183,10 +213,10 @@ func (c *Codec) decodeNumbers(s string, nums []int) (int, bool) {
 		}
 	}
 
-	var abuf [maxAlphabet]byte
-	alphabet := abuf[:len(c.alphabet)]
-	copy(alphabet, c.alphabet)
-
+	var (
+		scratch  [maxAlphabet]byte
+		alphabet []byte
+	)
 	lottery := s[0]
 	rest := s[1:]
 	n := 0
@@ -198,7 +228,7 @@ func (c *Codec) decodeNumbers(s string, nums []int) (int, bool) {
 		if n == len(nums) {
 			return 0, false
 		}
-		c.reshuffle(alphabet, lottery)
+		alphabet = c.alphabetFor(&scratch, alphabet, lottery, n)
 		v, ok := parseBase(rest[:end], alphabet)
 		if !ok {
 			return 0, false
