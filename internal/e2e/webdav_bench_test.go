@@ -126,6 +126,7 @@ func TestWebDAVBench(t *testing.T) {
 		dir := fmt.Sprintf("/small%d", clients)
 		u.expect(t, 201, "MKCOL", dir, "", nil)
 		var wg sync.WaitGroup
+		statements := store.Statements()
 		start := time.Now()
 		for c := range clients {
 			wg.Add(1)
@@ -141,7 +142,8 @@ func TestWebDAVBench(t *testing.T) {
 		}
 		wg.Wait()
 		el := time.Since(start)
-		fmt.Printf("1,000 x 4 KiB PUT, %d client(s): %7.0f files/s (%v)\n", clients, 1000/el.Seconds(), el.Round(time.Millisecond))
+		fmt.Printf("1,000 x 4 KiB PUT, %d client(s): %7.0f files/s (%v), %.1f SQL statements per PUT\n", clients,
+			1000/el.Seconds(), el.Round(time.Millisecond), float64(store.Statements()-statements)/1000)
 	}
 
 	// One big file by WebDAV and by REST.
