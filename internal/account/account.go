@@ -6,7 +6,7 @@ package account
 import (
 	"context"
 	"log/slog"
-	"net/http"
+	"net"
 	"time"
 
 	"github.com/stratus-drive/stratus/internal/auth"
@@ -15,6 +15,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/kv"
+	"github.com/stratus-drive/stratus/internal/safedial"
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/store"
@@ -52,6 +53,7 @@ type Service struct {
 	now      func() time.Time
 	limits   Limits
 	throttle *throttle.Limiter
+	dial     func(ctx context.Context, network, addr string) (net.Conn, error) // for SMTP
 }
 
 // Limits are the sign-in throttles. Attempts are counted before the password
@@ -86,9 +88,11 @@ type Deps struct {
 	// Avatars stores uploaded avatars, one PNG per user under
 	// avatar_<id>.png, so that every process sharing it serves them.
 	Avatars storage.Driver
-	HTTP    *http.Client // for captcha verifiers and Gravatar-free avatars
-	Now     func() time.Time
-	Limits  Limits
+	// Dialer makes every outgoing connection (captcha verifiers, SMTP);
+	// nil refuses every non-public address.
+	Dialer *safedial.Dialer
+	Now    func() time.Time
+	Limits Limits
 }
 
 // New builds the service.
@@ -99,13 +103,14 @@ func New(d Deps) *Service {
 	if d.Limits == (Limits{}) {
 		d.Limits = DefaultLimits
 	}
-	if d.HTTP == nil {
-		d.HTTP = &http.Client{Timeout: 10 * time.Second}
+	if d.Dialer == nil {
+		d.Dialer = safedial.New(nil)
 	}
 	s := &Service{db: d.DB, settings: d.Settings, kv: d.KV, ids: d.IDs, log: d.Log,
 		now: d.Now, limits: d.Limits, throttle: throttle.New(d.KV, d.Log)}
 	s.tokens = auth.NewTokens(d.KV, d.Settings.SecretKey, d.Now)
-	s.captcha = captcha.New(d.KV, d.HTTP)
+	s.captcha = captcha.New(d.KV, d.Dialer.HTTPClient(10*time.Second))
+	s.dial = d.Dialer.DialContext
 	s.avatars = d.Avatars
 	return s
 }

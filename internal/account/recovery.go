@@ -37,7 +37,7 @@ func (s *Service) mailConfig() mail.Config {
 		User: st.String("smtpUser"), Pass: st.String("smtpPass"),
 		ImplicitTLS: st.Bool("smtpEncryption"),
 		FromName:    st.String("fromName"), FromAddress: st.String("fromAdress"), ReplyTo: st.String("replyTo"),
-		Timeout: 30 * time.Second,
+		Timeout: 30 * time.Second, Dial: s.dial,
 	}
 }
 

@@ -12,8 +12,10 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/stratus-drive/stratus/internal/account"
 	"github.com/stratus-drive/stratus/internal/directlink"
@@ -22,6 +24,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/files"
 	"github.com/stratus-drive/stratus/internal/hashid"
 	"github.com/stratus-drive/stratus/internal/kv"
+	"github.com/stratus-drive/stratus/internal/safedial"
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/storage"
 	"github.com/stratus-drive/stratus/internal/store"
@@ -65,11 +68,16 @@ type Deps struct {
 	Env      storage.Env
 	Version  Version
 	Log      *slog.Logger
+	// Dialer makes the tools' outgoing connections (WOPI discovery, test
+	// mail); nil refuses every non-public address.
+	Dialer *safedial.Dialer
 }
 
 // Service administers the site. Every method takes the acting user and
 // refuses anyone but an administrator.
 type Service struct {
+	dialer      *safedial.Dialer
+	http        *http.Client // through dialer
 	db          *store.DB
 	kv          kv.Store
 	settings    *setting.Service
@@ -91,7 +99,10 @@ type Service struct {
 // New builds the service.
 func New(d Deps) *Service {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Service{db: d.DB, kv: d.KV, settings: d.Settings, accounts: d.Accounts, files: d.Files, directLinks: d.Links, jobs: d.Jobs, ids: d.IDs,
+	if d.Dialer == nil {
+		d.Dialer = safedial.New(nil)
+	}
+	return &Service{dialer: d.Dialer, http: d.Dialer.HTTPClient(15 * time.Second), db: d.DB, kv: d.KV, settings: d.Settings, accounts: d.Accounts, files: d.Files, directLinks: d.Links, jobs: d.Jobs, ids: d.IDs,
 		drivers: d.Drivers, env: d.Env, version: d.Version, log: d.Log, bgCtx: ctx, bgCancel: cancel}
 }
 

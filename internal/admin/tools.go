@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -19,6 +20,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/drive"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/mail"
+	"github.com/stratus-drive/stratus/internal/safedial"
 )
 
 // MailTest is a test mail sent with unsaved SMTP settings (60-admin §13).
@@ -52,13 +54,28 @@ func (s *Service) SendTestMail(ctx context.Context, actor drive.Actor, t MailTes
 		ReplyTo: st["replyTo"], Timeout: 30 * time.Second}
 	msg := mail.Message{To: to, Subject: s.settings.String("siteName") + " SMTP test",
 		Body: "This message was sent from the administration page to test the mail settings."}
+	cfg.Dial = s.dialer.DialContext
 	if err := mail.Send(ctx, cfg, msg); err != nil {
+		if refused := outgoingRefused(op, err); refused != nil {
+			return refused
+		}
 		if errs.Is(errs.Invalid, err) {
 			return errs.E(op, errs.Invalid, "mail settings rejected: "+errs.Detail(err))
 		}
 		return errs.E(op, ErrIntegration, "Failed to send test mail: "+err.Error())
 	}
 	return s.record(ctx, s.db, actor, "tool.mail", "mail", to, nil, map[string]string{"host": cfg.Host})
+}
+
+// outgoingRefused explains, when err is a dial the address rules refused,
+// which address it was and which settings would allow it; nil otherwise.
+func outgoingRefused(op string, err error) error {
+	var refused *safedial.Refused
+	if !errors.As(err, &refused) {
+		return nil
+	}
+	return errs.E(op, safedial.ErrRefused, refused.Addr.String()+" is not a public address; "+
+		"allow it with the outgoing_allow_private or outgoing_allowed_cidrs setting", err)
 }
 
 // thumbTools names the generators an administrator may test and how each
@@ -184,7 +201,10 @@ func (s *Service) DiscoverWOPI(ctx context.Context, actor drive.Actor, endpoint 
 	if err != nil {
 		return ViewerGroup{}, errs.E(op, errs.Invalid, "Endpoint must be an http(s) URL")
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := s.http.Do(req)
+	if refused := outgoingRefused(op, err); refused != nil {
+		return ViewerGroup{}, refused
+	}
 	if err != nil {
 		return ViewerGroup{}, errs.E(op, ErrIntegration, "Failed to fetch WOPI discovery: "+err.Error())
 	}

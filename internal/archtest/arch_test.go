@@ -34,7 +34,7 @@ var levels = map[string]int{
 	"metrics": 1,
 	// L1 adapters.
 	"store": levelAdapter, "storage": levelAdapter, "kv": levelAdapter, "archive": levelAdapter,
-	"mail": levelAdapter,
+	"mail": levelAdapter, "safedial": levelAdapter,
 	// L2 building blocks with rules but no other services.
 	"auth": 3, "setting": 3, "captcha": 3, "throttle": 3,
 	// L3 core services: accounts and the virtual filesystem.

@@ -216,6 +216,12 @@ func TestAdminSummaryAndTools(t *testing.T) {
 		to := strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")) + "@example.com"
 		settings := map[string]string{"smtpHost": mp.SMTPHost, "smtpPort": fmt.Sprint(mp.SMTPPort),
 			"fromAdress": "admin@drive.example", "fromName": "Drive"}
+		// Mailpit is on loopback: refused until the administrator allows it.
+		refusedMail := admin.ExpectCode(t, 40001, "POST", "/admin/tool/mail", map[string]any{"to": to, "settings": settings})
+		if !strings.Contains(refusedMail.Msg, "outgoing_allow_private") {
+			t.Errorf("refused mail msg = %q, want the setting that allows it", refusedMail.Msg)
+		}
+		admin.OK(t, "PATCH", "/admin/settings", map[string]any{"settings": map[string]string{"outgoing_allowed_cidrs": mp.SMTPHost}})
 		admin.OK(t, "POST", "/admin/tool/mail", map[string]any{"to": to, "settings": settings})
 		if m := mp.WaitFor(t, to, 0); !strings.Contains(m.Text, "test the mail settings") {
 			t.Errorf("mail = %q", m.Text)
@@ -225,6 +231,7 @@ func TestAdminSummaryAndTools(t *testing.T) {
 		settings["smtpPort"] = "1"
 		admin.ExpectCode(t, 50005, "POST", "/admin/tool/mail", map[string]any{"to": to, "settings": settings})
 		admin.ExpectCode(t, 40001, "POST", "/admin/tool/mail", map[string]any{"to": "nobody", "settings": settings})
+		admin.OK(t, "PATCH", "/admin/settings", map[string]any{"settings": map[string]string{"outgoing_allowed_cidrs": ""}})
 
 		// Generator test: a stand-in executable that prints a version.
 		exe := filepath.Join(t.TempDir(), "fake-ffmpeg")
@@ -265,6 +272,16 @@ func TestAdminSummaryAndTools(t *testing.T) {
 				WopiActions map[string]map[string]string `json:"wopi_actions"`
 			} `json:"viewers"`
 		}
+		// Refused by default: a loopback address is not public.
+		refused := admin.ExpectCode(t, 40001, "GET", "/admin/tool/wopi?endpoint="+wopi.URL+"/hosting/discovery", nil)
+		if !strings.Contains(refused.Msg, "127.0.0.1 is not a public address") ||
+			!strings.Contains(refused.Msg, "outgoing_allow_private") {
+			t.Errorf("refused WOPI msg = %q", refused.Msg)
+		}
+		// A name resolving to loopback is refused too (checked at connect).
+		byName := strings.Replace(wopi.URL, "127.0.0.1", "localhost", 1)
+		admin.ExpectCode(t, 40001, "GET", "/admin/tool/wopi?endpoint="+byName+"/hosting/discovery", nil)
+		admin.OK(t, "PATCH", "/admin/settings", map[string]any{"settings": map[string]string{"outgoing_allow_private": "1"}})
 		admin.OK(t, "GET", "/admin/tool/wopi?endpoint="+wopi.URL+"/hosting/discovery", nil).Decode(t, &group)
 		if len(group.Viewers) != 1 || group.Viewers[0].Type != "wopi" || group.Viewers[0].DisplayName != "Word" ||
 			len(group.Viewers[0].Exts) != 2 || group.Viewers[0].WopiActions["docx"]["edit"] == "" {

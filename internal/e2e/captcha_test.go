@@ -231,7 +231,8 @@ func TestHostedCaptcha(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := testenv.Start(t, testenv.Options{Limits: roomyLimits,
-				Environ: append([]string{"CR_SETTING_login_captcha=1", "CR_SETTING_reg_captcha=1"}, tt.environ...)})
+				Environ: append([]string{"CR_SETTING_login_captcha=1", "CR_SETTING_reg_captcha=1",
+					"CR_SETTING_outgoing_allow_private=1"}, tt.environ...)}) // the verifier is on loopback
 			c := env.Client()
 			body := func(email, token string) map[string]string {
 				b := map[string]string{"email": email, "password": "s3cret-pass"}
@@ -276,11 +277,26 @@ func TestHostedCaptcha(t *testing.T) {
 		})
 	}
 
+	// Without the allowance the verifier on loopback is never asked (the
+	// outgoing dialer refuses it), so even a good token fails.
+	t.Run("loopback refused by default", func(t *testing.T) {
+		env := testenv.Start(t, testenv.Options{Environ: []string{
+			"CR_SETTING_login_captcha=1", "CR_SETTING_captcha_type=turnstile",
+			"CR_SETTING_captcha_turnstile_verify_url=" + v.URL + "/turnstile/v0/siteverify",
+		}})
+		v.take()
+		env.Client().ExpectCode(t, 40026, "POST", "/session/token",
+			map[string]string{"email": "a@example.com", "password": "s3cret-pass", "ticket": "good"})
+		if calls := v.take(); len(calls) != 0 {
+			t.Errorf("a loopback verifier was asked: %+v", calls)
+		}
+	})
+
 	// A verifier that does not answer in time fails the check rather than
 	// holding the sign-in open.
 	t.Run("unreachable", func(t *testing.T) {
 		env := testenv.Start(t, testenv.Options{Environ: []string{
-			"CR_SETTING_login_captcha=1", "CR_SETTING_captcha_type=turnstile",
+			"CR_SETTING_login_captcha=1", "CR_SETTING_captcha_type=turnstile", "CR_SETTING_outgoing_allow_private=1",
 			"CR_SETTING_captcha_turnstile_verify_url=http://127.0.0.1:1/siteverify",
 		}})
 		env.Client().ExpectCode(t, 40026, "POST", "/session/token",

@@ -41,6 +41,9 @@ func mailEnviron(mp *services.MailServer) []string {
 		"CR_SETTING_smtpHost=" + mp.SMTPHost,
 		"CR_SETTING_smtpPort=" + strconv.Itoa(mp.SMTPPort),
 		"CR_SETTING_fromAdress=no-reply@drive.example",
+		// Mailpit listens on loopback, which outgoing connections refuse
+		// unless allowed.
+		"CR_SETTING_outgoing_allowed_cidrs=" + mp.SMTPHost,
 	}
 }
 
@@ -128,7 +131,8 @@ func TestActivationAndReset(t *testing.T) {
 
 func TestMailFailureAndCaptcha(t *testing.T) {
 	// No SMTP server: the account is created but the mail fails.
-	env := testenv.Start(t, testenv.Options{Environ: []string{"CR_SETTING_email_active=1", "CR_SETTING_smtpHost=127.0.0.1", "CR_SETTING_smtpPort=1"}})
+	env := testenv.Start(t, testenv.Options{Environ: []string{"CR_SETTING_email_active=1", "CR_SETTING_smtpHost=127.0.0.1", "CR_SETTING_smtpPort=1",
+		"CR_SETTING_outgoing_allow_private=1"}})
 	c := env.Client()
 	c.ExpectCode(t, 40028, "POST", "/user", map[string]string{"email": "a@example.com", "password": "s3cret-pass"})
 	c.ExpectCode(t, 40018, "POST", "/session/token", map[string]string{"email": "a@example.com", "password": "s3cret-pass"})

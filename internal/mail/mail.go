@@ -34,6 +34,10 @@ type Config struct {
 	ReplyTo     string // optional
 	Timeout     time.Duration
 	TLS         *tls.Config // optional (tests); ServerName defaults to Host
+	// Dial opens the TCP connection; nil is a plain net.Dialer. The server
+	// passes its safedial dialer, so the SMTP host obeys the same address
+	// rules as every other outgoing connection.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Message is one plain-text mail to one recipient.
@@ -90,17 +94,22 @@ func deliver(ctx context.Context, cfg Config, from, to string, data []byte) erro
 			tlsConf.ServerName = cfg.Host
 		}
 	}
-	var conn net.Conn
-	var err error
-	if cfg.ImplicitTLS {
-		conn, err = (&tls.Dialer{Config: tlsConf}).DialContext(ctx, "tcp", addr)
-	} else {
-		conn, err = (&net.Dialer{}).DialContext(ctx, "tcp", addr)
+	dial := cfg.Dial
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
 	}
+	conn, err := dial(ctx, "tcp", addr)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	if cfg.ImplicitTLS {
+		tlsConn := tls.Client(conn, tlsConf)
+		if err := tlsConn.HandshakeContext(ctx); err != nil {
+			return err
+		}
+		conn = tlsConn
+	}
 	if dl, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(dl)
 	}

@@ -29,6 +29,7 @@ import (
 	kvredis "github.com/stratus-drive/stratus/internal/kv/redis"
 	"github.com/stratus-drive/stratus/internal/media"
 	"github.com/stratus-drive/stratus/internal/metrics"
+	"github.com/stratus-drive/stratus/internal/safedial"
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/share"
 	"github.com/stratus-drive/stratus/internal/storage"
@@ -128,9 +129,10 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	if err != nil {
 		return fmt.Errorf("opening avatar storage: %w", err)
 	}
+	dialer := safedial.New(func() safedial.Policy { return outgoingPolicy(s.settings) })
 	s.accounts = account.New(account.Deps{
 		DB: s.db, Settings: s.settings, KV: s.kv, IDs: ids, Log: s.log,
-		Avatars: avatars, Limits: opt.Limits, Now: opt.Now,
+		Avatars: avatars, Limits: opt.Limits, Now: opt.Now, Dialer: dialer,
 	})
 	limiter := throttle.New(s.kv, s.log)
 	fileService := files.New(s.db, s.settings, ids, registry, env, s.log, limiter)
@@ -142,7 +144,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	s.scheduler = task.NewScheduler(fileService, s.settings, s.log)
 	s.admin = admin.New(admin.Deps{DB: s.db, KV: s.kv, Settings: s.settings, Accounts: s.accounts,
 		Files: fileService, Links: directLinks, Jobs: s.scheduler, IDs: ids, Drivers: registry, Env: env,
-		Log: s.log, Version: admin.Version{Version: Version}})
+		Log: s.log, Version: admin.Version{Version: Version}, Dialer: dialer})
 	apiHandler := api.New(api.Deps{
 		Accounts: s.accounts, Files: fileService,
 		Media:       media.New(s.db, fileService, s.settings, s.log, limiter),
@@ -218,6 +220,18 @@ func openKV(ctx context.Context, c config.Redis) (kv.Store, error) {
 		Network: c.Network, Addr: c.Server, Username: c.User, Password: c.Password,
 		DB: c.DB, UseTLS: c.UseTLS, TLSSkipVerify: c.TLSSkipVerify, Prefix: "stratus:",
 	})
+}
+
+// outgoingPolicy reads the address rules of outgoing connections; it runs
+// on every dial, so a changed setting applies to the next connection.
+func outgoingPolicy(st *setting.Service) safedial.Policy {
+	p := safedial.Policy{AllowPrivate: st.Bool("outgoing_allow_private")}
+	for _, item := range st.List("outgoing_allowed_cidrs") {
+		if pre, err := safedial.ParsePrefix(item); err == nil { // stored values are checked on write
+			p.Allowed = append(p.Allowed, pre)
+		}
+	}
+	return p
 }
 
 // Handler is the root HTTP handler.

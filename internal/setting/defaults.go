@@ -90,6 +90,12 @@ var Defaults = map[string]string{
 	"smtpEncryption": "0",
 	"mail_keepalive": "30",
 
+	// Outgoing connections (WOPI discovery, captcha verifiers, SMTP) go
+	// only to public addresses unless these allow more (package safedial):
+	// every address, or the comma-separated CIDRs listed.
+	"outgoing_allow_private": "0",
+	"outgoing_allowed_cidrs": "",
+
 	// Uploads, transfers, sessions.
 	"upload_session_timeout":  "86400",
 	"slave_api_timeout":       "60",

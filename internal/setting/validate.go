@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stratus-drive/stratus/internal/errs"
+	"github.com/stratus-drive/stratus/internal/safedial"
 )
 
 // ErrLockout is a settings change that would leave nobody able to sign in
@@ -21,7 +22,7 @@ var ErrLockout = errs.NewSentinel(errs.Invalid, "this change would lock everyone
 // boolKeys are switches whose default does not end in _enabled.
 var boolKeys = set("show_app_promotion", "show_desktop_app_promotion", "register_enabled", "email_active",
 	"authn_enabled", "login_captcha", "reg_captcha", "forget_captcha", "expose_user_email", "smtpEncryption",
-	"use_temp_chunk_buffer", "use_cursor_pagination", "show_encryption_status")
+	"use_temp_chunk_buffer", "use_cursor_pagination", "show_encryption_status", "outgoing_allow_private")
 
 // enumKeys are strings that must be one of a few values.
 var enumKeys = map[string]map[string]bool{
@@ -103,6 +104,8 @@ func Normalize(key, value string) (string, error) {
 		return value, nil
 	case key == "siteURL":
 		return normalizeSiteURLs(value, bad)
+	case key == "outgoing_allowed_cidrs":
+		return normalizeCIDRs(value, bad)
 	case key == "mime_mapping":
 		var m map[string]string
 		if err := json.Unmarshal([]byte(value), &m); err != nil {
@@ -174,6 +177,24 @@ func normalizeSiteURLs(value string, bad func(string) error) (string, error) {
 	}
 	if len(out) == 0 {
 		return "", errs.E("setting.Normalize", ErrLockout, "siteURL must name at least one URL")
+	}
+	return strings.Join(out, ","), nil
+}
+
+// normalizeCIDRs checks a comma-separated list of CIDR prefixes (a bare
+// address is one host) and writes it back canonical.
+func normalizeCIDRs(value string, bad func(string) error) (string, error) {
+	var out []string
+	for _, item := range strings.Split(value, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := safedial.ParsePrefix(item)
+		if err != nil {
+			return "", bad("must be comma-separated CIDR prefixes such as 10.0.0.0/8")
+		}
+		out = append(out, p.String())
 	}
 	return strings.Join(out, ","), nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/directlink"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/files"
+	"github.com/stratus-drive/stratus/internal/safedial"
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/share"
 )
@@ -98,6 +99,7 @@ var sentinels = []sentinelCode{
 	{admin.ErrMasterNode, CodeMasterNode, "Action not allowed on the master node"},
 	{admin.ErrNodeHasPolicies, CodeNodeUsedByPolicies, "Storage policies use this node"},
 	{admin.ErrIntegration, CodeInternalSetting, "An external service failed"},
+	{safedial.ErrRefused, CodeParamErr, "Outgoing connection to a non-public address refused"},
 	{admin.ErrPrimaryEntityAbsent, CodeNotFound, "Primary entity not exist"},
 	{admin.ErrTaskNotExist, CodeNotFound, "Task not found"},
 	{admin.ErrReportedShareNotExist, CodeShareLinkNotFound, "Share not found"},
@@ -107,7 +109,8 @@ var sentinels = []sentinelCode{
 // table's message: a count or a list of names the contract puts in msg, or
 // the reason a setting or an external service was refused.
 var detailIsMessage = []error{setting.ErrLockout, admin.ErrPolicyHasGroups, admin.ErrGroupHasUsers,
-	admin.ErrProtectedUser, admin.ErrMasterNode, admin.ErrNodeHasPolicies, admin.ErrIntegration}
+	admin.ErrProtectedUser, admin.ErrMasterNode, admin.ErrNodeHasPolicies, admin.ErrIntegration,
+	safedial.ErrRefused}
 
 // kindCodes is the fallback for errors without a listed sentinel.
 var kindCodes = map[errs.Kind]sentinelCode{
