@@ -238,7 +238,7 @@ func violations(pkgs []pkg) []string {
 		}
 		if isService(p.path) {
 			for _, f := range p.files {
-				out = append(out, httpServerUses(p.path, f)...)
+				out = append(out, forbiddenUses(p.path, f)...)
 			}
 		}
 	}
@@ -258,23 +258,41 @@ func violations(pkgs []pkg) []string {
 	return out
 }
 
-// httpServerUses reports uses of net/http's serving side in file.
-func httpServerUses(pkgPath, file string) []string {
+// forbiddenInServices are the parts of the standard library a service may
+// not use, by import path, with the rule each breaks: the serving side of
+// net/http (only the edge serves), and the ways to open a connection other
+// than the safedial dialer the server hands down (one place checks where
+// outgoing connections may go).
+var forbiddenInServices = map[string]struct {
+	names map[string]bool
+	rule  string
+}{
+	"net/http": {httpServerNames, "services serve no HTTP"},
+	"net/http#client": {map[string]bool{"DefaultClient": true, "DefaultTransport": true, "Transport": true,
+		"Get": true, "Head": true, "Post": true, "PostForm": true}, "services dial through safedial"},
+	"net": {map[string]bool{"Dial": true, "DialTimeout": true, "Dialer": true}, "services dial through safedial"},
+}
+
+// forbiddenUses reports uses of forbiddenInServices in file.
+func forbiddenUses(pkgPath, file string) []string {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, file, nil, 0)
 	if err != nil {
 		return []string{fmt.Sprintf("internal/%s: %v", pkgPath, err)}
 	}
-	name := ""
+	local := map[string]string{} // local package name -> import path
 	for _, imp := range f.Imports {
-		if p, _ := strconv.Unquote(imp.Path.Value); p == "net/http" {
-			name = "http"
-			if imp.Name != nil {
-				name = imp.Name.Name
-			}
+		p, _ := strconv.Unquote(imp.Path.Value)
+		if p != "net/http" && p != "net" {
+			continue
 		}
+		name := p[strings.LastIndex(p, "/")+1:]
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		local[name] = p
 	}
-	if name == "" {
+	if len(local) == 0 {
 		return nil
 	}
 	var out []string
@@ -283,9 +301,16 @@ func httpServerUses(pkgPath, file string) []string {
 		if !ok {
 			return true
 		}
-		if x, ok := sel.X.(*ast.Ident); ok && x.Name == name && httpServerNames[sel.Sel.Name] {
-			out = append(out, fmt.Sprintf("internal/%s (%s) uses http.%s: services serve no HTTP [services serve no HTTP]",
-				pkgPath, fset.Position(sel.Pos()), sel.Sel.Name))
+		x, ok := sel.X.(*ast.Ident)
+		if !ok || local[x.Name] == "" {
+			return true
+		}
+		path := local[x.Name]
+		for _, key := range []string{path, path + "#client"} {
+			if set, ok := forbiddenInServices[key]; ok && set.names[sel.Sel.Name] {
+				out = append(out, fmt.Sprintf("internal/%s (%s) uses %s.%s [%s]",
+					pkgPath, fset.Position(sel.Pos()), x.Name, sel.Sel.Name, set.rule))
+			}
 		}
 		return true
 	})

@@ -57,7 +57,11 @@ func TestRulesRefuseBadImports(t *testing.T) {
 		{"service importing httptest", pkg{path: "account", imports: []string{"net/http/httptest"}},
 			"[services serve no HTTP]"},
 		{"service using http server types", pkg{path: "archiver", files: []string{"testdata/serves.go"}},
-			"uses http.ResponseWriter"},
+			"uses web.ResponseWriter [services serve no HTTP]"},
+		{"service dialling on its own", pkg{path: "media", files: []string{"testdata/dials.go"}},
+			"uses http.DefaultClient [services dial through safedial]"},
+		{"service opening a TCP connection", pkg{path: "media", files: []string{"testdata/dials.go"}},
+			"uses net.Dialer [services dial through safedial]"},
 		{"adapter importing a service", pkg{path: "kv/redis", imports: []string{"internal/setting"}},
 			"[adapters import no services]"},
 	} {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/kv"
+	"github.com/stratus-drive/stratus/internal/safedial"
 )
 
 // The values of Settings.Type (site setting captcha_type).
@@ -104,10 +105,11 @@ type Service struct {
 }
 
 // New returns a Service that keeps answers in store and calls hosted
-// verifiers with client (nil means http.DefaultClient).
+// verifiers with client (nil means a client over a safedial dialer that
+// refuses every non-public address).
 func New(store kv.Store, client *http.Client) *Service {
 	if client == nil {
-		client = http.DefaultClient
+		client = safedial.New(nil).HTTPClient(verifyTimeout)
 	}
 	return &Service{store: store, client: client, timeout: verifyTimeout}
 }

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stratus-drive/stratus/internal/safedial"
 )
 
 const (
@@ -92,7 +94,7 @@ func TestVerifyHosted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := New(newFakeKV(), nil).Verify(context.Background(), tt.s, tt.captcha, tt.token)
+			err := newLoopbackService().Verify(context.Background(), tt.s, tt.captcha, tt.token)
 			if tt.ok && err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
@@ -114,7 +116,7 @@ func TestCapMisconfigured(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := full
 			edit(&s)
-			wantCaptchaErr(t, New(newFakeKV(), nil).Verify(context.Background(), s, "", goodToken))
+			wantCaptchaErr(t, newLoopbackService().Verify(context.Background(), s, "", goodToken))
 		})
 	}
 	if n := srv.calls.Load(); n != 0 {
@@ -139,7 +141,7 @@ func TestVerifierFailures(t *testing.T) {
 			srv := httptest.NewServer(tt.handler)
 			defer srv.Close()
 			s := Settings{Type: TypeTurnstile, TurnstileSecret: secret, TurnstileVerifyURL: srv.URL}
-			wantCaptchaErr(t, New(newFakeKV(), nil).Verify(context.Background(), s, "", goodToken))
+			wantCaptchaErr(t, newLoopbackService().Verify(context.Background(), s, "", goodToken))
 		})
 	}
 }
@@ -148,7 +150,7 @@ func TestVerifierUnreachable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	srv.Close() // nothing listens on its address now
 	s := Settings{Type: TypeReCaptcha, ReCaptchaSecret: secret, ReCaptchaVerifyURL: srv.URL}
-	err := New(newFakeKV(), nil).Verify(context.Background(), s, goodToken, "")
+	err := newLoopbackService().Verify(context.Background(), s, goodToken, "")
 	wantCaptchaErr(t, err)
 	var netErr interface{ Timeout() bool }
 	if !errors.As(err, &netErr) {
@@ -168,7 +170,7 @@ func TestVerifierTimeout(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	sv := New(newFakeKV(), nil)
+	sv := newLoopbackService()
 	sv.timeout = 50 * time.Millisecond
 	s := Settings{Type: TypeCap, CapInstanceURL: srv.URL, CapSiteKey: "k", CapSecretKey: secret}
 
@@ -214,9 +216,30 @@ func TestEmptyTokenSkipsVerifier(t *testing.T) {
 		{Type: TypeTurnstile, TurnstileVerifyURL: srv.URL},
 		{Type: TypeCap, CapInstanceURL: srv.URL, CapSiteKey: "k", CapSecretKey: secret},
 	} {
-		wantCaptchaErr(t, New(newFakeKV(), nil).Verify(context.Background(), s, "", ""))
+		wantCaptchaErr(t, newLoopbackService().Verify(context.Background(), s, "", ""))
 	}
 	if n := srv.calls.Load(); n != 0 {
 		t.Errorf("empty tokens reached the verifier %d times", n)
+	}
+}
+
+// newLoopbackService is a service whose verifier client may reach the test
+// servers on loopback, which the default client refuses.
+func newLoopbackService() *Service {
+	allow := safedial.New(func() safedial.Policy { return safedial.Policy{AllowPrivate: true} })
+	return New(newFakeKV(), allow.HTTPClient(verifyTimeout))
+}
+
+// TestDefaultClientRefusesLoopback: without a client of its own the
+// service never reaches a verifier on a non-public address.
+func TestDefaultClientRefusesLoopback(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("the verifier was reached")
+	}))
+	defer srv.Close()
+	s := Settings{Type: TypeTurnstile, TurnstileSecret: "secret", TurnstileVerifyURL: srv.URL + "/siteverify"}
+	err := New(newFakeKV(), nil).Verify(context.Background(), s, "", "good")
+	if !errors.Is(err, safedial.ErrRefused) {
+		t.Fatalf("err = %v, want a refused dial", err)
 	}
 }
