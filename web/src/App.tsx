@@ -17,6 +17,7 @@ import { MY_ROOT } from './lib/uri';
 const SharesPage = lazy(() => import('./pages/Shares').then((m) => m.SharesPage));
 const ConnectPage = lazy(() => import('./pages/Connect').then((m) => m.ConnectPage));
 const SettingsPage = lazy(() => import('./pages/Settings').then((m) => m.SettingsPage));
+const ProfilePage = lazy(() => import('./pages/Profile').then((m) => m.ProfilePage));
 const AdminPage = lazy(() => import('./admin').then((m) => m.AdminPage));
 
 export function App() {
@@ -39,6 +40,7 @@ export function App() {
   else if (path === '/shares') page = <SharesPage />;
   else if (path === '/connect') page = <ConnectPage />;
   else if (path === '/settings') page = <SettingsPage />;
+  else if (path.startsWith('/profile/')) page = <ProfilePage id={decodeURIComponent(path.slice('/profile/'.length))} />;
   else if (path === '/tasks' || path === '/downloads') page = <Placeholder title={t('nav.tasks')} />;
   else if (path.startsWith('/admin') && isAdmin(user)) page = <AdminPage path={path} />;
   else page = <NotFound />;

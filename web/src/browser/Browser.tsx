@@ -274,7 +274,13 @@ function Explorer({ uri, share }: { uri: string; share?: Share }) {
             <Icon name="share" />
             <div>
               <strong>{share.name}</strong>
-              <small class="muted">{t('share.by', { name: share.owner.nickname })}</small>
+              <small class="muted">
+                {user ? (
+                  <a href={'/profile/' + share.owner.id} onClick={(e) => { e.preventDefault(); navigate('/profile/' + share.owner.id); }}>
+                    {t('share.by', { name: share.owner.nickname })}
+                  </a>
+                ) : t('share.by', { name: share.owner.nickname })}
+              </small>
             </div>
             <div class="grow" />
             {user && user.id !== share.owner.id && (
@@ -317,11 +323,12 @@ function Explorer({ uri, share }: { uri: string; share?: Share }) {
           {!searching && s.meta?.props.order_by_options && (
             <label class="sort">
               <span class="sr-only">{t('browser.sort')}</span>
-              <select value={(s.order_by || 'name') + ':' + s.order_direction} aria-label={t('browser.sort')}
+              <select value={s.order_by ? s.order_by + ':' + s.order_direction : ''} aria-label={t('browser.sort')}
                 onChange={(e) => {
                   const [by, dir] = (e.target as HTMLSelectElement).value.split(':');
                   void listing.sort(by, dir as 'asc' | 'desc');
                 }}>
+                {!s.order_by && <option value="">{t('sort.default')}</option>}
                 {['name', 'size', 'updated_at', 'created_at'].flatMap((by) => (['asc', 'desc'] as const).map((dir) => (
                   <option key={by + dir} value={by + ':' + dir}>{t(('sort.' + by) as 'sort.name')} {dir === 'asc' ? '↑' : '↓'}</option>
                 )))}
