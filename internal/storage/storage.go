@@ -169,6 +169,22 @@ type Upload interface {
 	Abort(ctx context.Context) error
 }
 
+// Sweeper is a driver whose own bookkeeping (temporary files, the state of
+// multipart uploads) can outlive the operation that made it, when the
+// process stops between two steps of that operation, and which can find and
+// remove such leftovers. The background upload cleanup calls it.
+type Sweeper interface {
+	// Sweep removes bookkeeping left untouched since before: temporary files
+	// of writes that never finished, and the state of every multipart upload
+	// for which live returns false (completed, aborted or abandoned, with no
+	// upload session that could still finish it), in whatever state a crash
+	// left it. It never removes an object, nor anything of an upload live
+	// reports true for, nor anything touched since before. It reports how
+	// many leftovers it removed; one it cannot remove is reported in the
+	// error and the others are still removed.
+	Sweep(ctx context.Context, before time.Time, live func(uploadID string) bool) (int, error)
+}
+
 // UploadInfo is the identity and layout of a multipart upload.
 type UploadInfo struct {
 	ID       string // chosen by the driver; give it to ResumeMultipart

@@ -21,6 +21,9 @@
 //     the old object or the new one, plus at worst an invisible temporary
 //     file. Objects are therefore never modified in place, which is what
 //     makes hard links (Copy) and open files (OpenFile, Open) safe.
+//   - What a crash leaves of the driver's own files (temporary files, the
+//     directories of finished or abandoned multipart uploads) is removed by
+//     Sweep, which the background upload cleanup runs.
 //   - Delete prunes directories it leaves empty, up to but never including
 //     Root.
 //
@@ -564,5 +567,6 @@ var (
 	_ storage.Lister     = (*Driver)(nil)
 	_ storage.Copier     = (*Driver)(nil)
 	_ storage.LocalFiler = (*Driver)(nil)
+	_ storage.Sweeper    = (*Driver)(nil)
 	_ io.WriterTo        = (*reader)(nil)
 )

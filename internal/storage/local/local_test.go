@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/storage"
@@ -257,5 +258,125 @@ func mustDo(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSweepCrashLeftovers builds, file by file, what a process killed at
+// each step of Put, NewMultipart, Complete and Abort leaves, and checks that
+// Sweep removes exactly the leftovers old enough and claimed by no session.
+func TestSweepCrashLeftovers(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d := open(t, dir)
+	old := time.Now().Add(-2 * time.Hour)
+	age := func(names ...string) {
+		t.Helper()
+		for _, n := range names {
+			if err := os.Chtimes(filepath.Join(dir, n), old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	begin := func(key string) storage.Upload {
+		t.Helper()
+		u, err := d.NewMultipart(ctx, key, 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := u.WritePart(ctx, 0, strings.NewReader("0123456789"), 10); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	state := func(u storage.Upload, name string) string {
+		return filepath.Join(".stratus-uploads", u.Info().ID, name)
+	}
+	ageUpload := func(u storage.Upload) {
+		t.Helper()
+		entries, _ := os.ReadDir(filepath.Join(dir, ".stratus-uploads", u.Info().ID))
+		for _, e := range entries {
+			age(state(u, e.Name()))
+		}
+		age(state(u, ""))
+	}
+
+	// Killed after Complete renamed data onto the key, before it removed the
+	// directory; the session was then finished (or never will be).
+	completed := begin("done/blob")
+	if err := os.MkdirAll(filepath.Join(dir, "done"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, state(completed, "data")), filepath.Join(dir, "done", "blob")); err != nil {
+		t.Fatal(err)
+	}
+	ageUpload(completed)
+	// Killed while Complete or Abort removed the directory: info is gone.
+	halfRemoved := begin("half")
+	for _, n := range []string{"info", "data"} {
+		if err := os.Remove(filepath.Join(dir, state(halfRemoved, n))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ageUpload(halfRemoved)
+	// Killed in NewMultipart before info was written, or before the session
+	// was stored.
+	unborn := begin("unborn")
+	if err := os.Remove(filepath.Join(dir, state(unborn, "info"))); err != nil {
+		t.Fatal(err)
+	}
+	ageUpload(unborn)
+	abandoned := begin("abandoned")
+	ageUpload(abandoned)
+	// Old, but a session still claims it: a slow upload.
+	slow := begin("slow")
+	ageUpload(slow)
+	// Young and claimed by no session: its session is being stored now.
+	young := begin("young")
+	// Killed in Put before the rename: a temporary file, alone in its
+	// directory, and one next to an object.
+	for _, n := range []string{"a/b/.stratus-tmp-0011223344556677", "done/.stratus-tmp-8899aabbccddeeff"} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(n)), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("partial"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		age(n)
+	}
+	// A Put still writing.
+	if err := os.WriteFile(filepath.Join(dir, "done", ".stratus-tmp-0000000000000000"), nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+
+	live := func(id string) bool { return id == slow.Info().ID }
+	n, err := d.Sweep(ctx, time.Now().Add(-time.Hour), live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 6 {
+		t.Errorf("Sweep removed %d leftovers, want 6", n)
+	}
+	want := []string{
+		"done/.stratus-tmp-0000000000000000",
+		"done/blob",
+		state(slow, "data"), state(slow, "info"), state(slow, "parts"),
+		state(young, "data"), state(young, "info"), state(young, "parts"),
+	}
+	for i := range want {
+		want[i] = filepath.ToSlash(want[i])
+	}
+	slices.Sort(want)
+	got := files(t, dir)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("after Sweep:\n got %q\nwant %q", got, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a")); !os.IsNotExist(err) {
+		t.Errorf("the directory of a swept temporary file stays: %v", err)
+	}
+	for _, u := range []storage.Upload{slow, young} {
+		if err := u.Complete(ctx); err != nil {
+			t.Errorf("Complete of %s after Sweep: %v", u.Info().Key, err)
+		}
 	}
 }

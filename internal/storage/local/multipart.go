@@ -24,7 +24,10 @@ import (
 //	       part's bytes are fsynced, cleared (and fsynced) before a part is
 //	       rewritten, so a 1 always means intact bytes, across crashes
 //
-// Complete renames data onto the key and removes the directory.
+// Complete renames data onto the key and then removes the directory. A
+// process stopped in between leaves the directory without data: the upload
+// counts as completed (ResumeMultipart removes it and reports errs.NotExist),
+// and Sweep removes it once no upload session claims it.
 const (
 	uploadsDir = storage.ReservedPrefix + "-uploads"
 	maxParts   = 1 << 20

@@ -73,6 +73,7 @@ func Run(t *testing.T, o Options) {
 		{"Copier", s.testCopier},
 		{"LocalFiler", s.testLocalFiler},
 		{"URLSigner", s.testURLSigner},
+		{"Sweeper", s.testSweeper},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -1104,4 +1105,83 @@ func (s *suite) testURLSigner(t *testing.T) {
 	}
 	_, err = us.SignURL(ctx, "../x", storage.URLOptions{TTL: time.Minute})
 	wantKind(t, "SignURL of an invalid key", err, errs.Invalid)
+}
+
+// testSweeper checks what every driver's Sweep must never do: touch objects,
+// uploads live claims, or anything newer than before; and that it ends the
+// uploads it may end. Crash leftovers are driver-specific and tested by the
+// driver's own tests.
+func (s *suite) testSweeper(t *testing.T) {
+	d := s.New(t)
+	sw, ok := storage.As[storage.Sweeper](d)
+	if !ok {
+		t.Skip("driver is no Sweeper")
+	}
+	ctx := context.Background()
+	obj := Bytes(30, 1000)
+	put(t, d, "sweep/object", obj)
+	before := s.snapshot(t, d)
+	mp, isMP := storage.As[storage.Multiparter](d)
+	if !isMP {
+		if _, err := sw.Sweep(ctx, time.Now().Add(time.Hour), func(string) bool { return false }); err != nil {
+			t.Fatalf("Sweep: %v", err)
+		}
+		checkContent(t, d, "sweep/object", obj)
+		return
+	}
+	ps := s.partSize(d)
+	data := Bytes(31, 2*ps+5)
+	start := func(key string) storage.Upload {
+		t.Helper()
+		u, err := mp.NewMultipart(ctx, key, int64(len(data)), ps)
+		if err != nil {
+			t.Fatalf("NewMultipart: %v", err)
+		}
+		if err := u.WritePart(ctx, 0, bytes.NewReader(data[:ps]), ps); err != nil {
+			t.Fatalf("WritePart: %v", err)
+		}
+		return u
+	}
+	live, abandoned := start("sweep/live"), start("sweep/abandoned")
+	isLive := func(id string) bool { return id == live.Info().ID }
+
+	// Everything is newer than an hour ago: nothing goes.
+	if n, err := sw.Sweep(ctx, time.Now().Add(-time.Hour), isLive); err != nil || n != 0 {
+		t.Fatalf("Sweep of fresh state = %d, %v; want 0, nil", n, err)
+	}
+	if _, err := mp.ResumeMultipart(ctx, abandoned.Info().ID); err != nil {
+		t.Fatalf("a fresh upload no session claims was swept: %v", err)
+	}
+
+	// Everything is older than an hour from now: the abandoned upload goes.
+	n, err := sw.Sweep(ctx, time.Now().Add(time.Hour), isLive)
+	if err != nil || n < 1 {
+		t.Fatalf("Sweep = %d, %v; want the abandoned upload removed", n, err)
+	}
+	_, err = mp.ResumeMultipart(ctx, abandoned.Info().ID)
+	wantKind(t, "ResumeMultipart of a swept upload", err, errs.NotExist)
+	checkContent(t, d, "sweep/object", obj)
+
+	u, err := mp.ResumeMultipart(ctx, live.Info().ID)
+	if err != nil {
+		t.Fatalf("the live upload was swept: %v", err)
+	}
+	if got, err := u.Parts(ctx); err != nil || !slices.Equal(got, []int{0}) {
+		t.Fatalf("Parts of the live upload after Sweep = %v, %v", got, err)
+	}
+	for n := 1; n < u.Info().NumParts(); n++ {
+		off, size, _ := u.Info().Part(n)
+		if err := u.WritePart(ctx, n, bytes.NewReader(data[off:off+size]), size); err != nil {
+			t.Fatalf("WritePart(%d): %v", n, err)
+		}
+	}
+	if err := u.Complete(ctx); err != nil {
+		t.Fatalf("Complete: %v", err)
+	}
+	checkContent(t, d, "sweep/live", data)
+	wantGone(t, d, "sweep/abandoned")
+	if err := d.Delete(ctx, "sweep/live"); err != nil {
+		t.Fatal(err)
+	}
+	s.noLitter(t, d, before, "a swept upload")
 }
