@@ -15,7 +15,7 @@ import (
 
 // Background jobs (80-data-model §10): the recycler, which deletes blobs no
 // file links any more; the trash purge; and the cleanup of expired upload
-// sessions. Every step is safe when several Stratus processes run the same
+// sessions, which also sweeps storage of what crashes left. Every step is safe when several Stratus processes run the same
 // job at once: each item is taken by a guarded write inside a transaction
 // (the entity row delete, the collect-time claim, the session row delete),
 // so exactly one process acts on it and the others skip it. internal/task
@@ -23,7 +23,7 @@ import (
 
 // JobReport counts what one run of the background jobs did.
 type JobReport struct {
-	Uploads  int // expired upload sessions discarded
+	Uploads  int // expired upload sessions and storage leftovers discarded
 	Trash    int // trashed items deleted permanently
 	Entities int // orphaned blobs recycled
 }
@@ -162,6 +162,60 @@ func (s *Service) abortMultipart(ctx context.Context, pd policyDriver, sess *sto
 	if err := up.Abort(ctx); err != nil {
 		s.log.Warn("aborting multipart upload", "session", sess.ID, "err", err)
 	}
+}
+
+// leftoverAge is how long a driver's own bookkeeping must have been left
+// untouched before SweepStorage removes it: far longer than the step
+// between a driver starting an upload and its session row being stored,
+// or than a Put waits between two writes.
+const leftoverAge = time.Hour
+
+// SweepStorage has every storage policy's driver that can (a
+// storage.Sweeper) remove what stopped processes left of its bookkeeping:
+// temporary files of unfinished writes, and the state of multipart uploads
+// no session holds any more: one completed or discarded by a process that
+// stopped before the driver removed it, or whose session an administrator
+// deleted. Only the driver touches its storage. It reports how many
+// leftovers were removed; a policy that fails is reported in the error and
+// the others are still swept.
+func (s *Service) SweepStorage(ctx context.Context) (int, error) {
+	const op = "files.SweepStorage"
+	// Sessions are read before the drivers list their uploads: an upload
+	// started since is missing from held, but younger than leftoverAge.
+	held, err := s.db.SessionUploadIDs(ctx)
+	if err != nil {
+		return 0, errs.E(op, err)
+	}
+	policies, err := s.db.PolicyIDs(ctx)
+	if err != nil {
+		return 0, errs.E(op, err)
+	}
+	// Drivers date their files by the real clock, not the service's.
+	before := time.Now().Add(-leftoverAge)
+	n := 0
+	var failed error
+	for _, id := range policies {
+		pd, err := s.driverFor(ctx, id)
+		if err != nil {
+			failed = errors.Join(failed, err)
+			continue
+		}
+		sw, ok := storage.As[storage.Sweeper](pd.driver)
+		if !ok {
+			continue
+		}
+		// held covers every policy's sessions: two policies may share a
+		// storage root.
+		m, err := sw.Sweep(ctx, before, func(uploadID string) bool { return held[uploadID] })
+		n += m
+		if err != nil {
+			failed = errors.Join(failed, err)
+		}
+	}
+	if failed != nil {
+		return n, errs.E(op, failed)
+	}
+	return n, nil
 }
 
 // trashPage is how many trashed items the purge looks at a time.

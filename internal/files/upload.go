@@ -567,10 +567,19 @@ func (s *Service) discardUpload(ctx context.Context, sess *store.UploadSession) 
 // uploadCleanupBatch is how many expired sessions the cleanup loads at once.
 const uploadCleanupBatch = 100
 
-// CleanExpiredUploads discards sessions that expired, in batches, and
-// reports how many it removed. A session that cannot be loaded is left for
-// a later run and reported in the error; the others are still cleaned.
+// CleanExpiredUploads discards sessions that expired, then sweeps the
+// storage of what no session holds any more (SweepStorage), and reports how
+// many sessions and leftovers it removed. A session that cannot be loaded
+// is left for a later run and reported in the error; the others are still
+// cleaned.
 func (s *Service) CleanExpiredUploads(ctx context.Context) (int, error) {
+	n, err := s.discardExpiredUploads(ctx)
+	m, serr := s.SweepStorage(ctx)
+	return n + m, errors.Join(err, serr)
+}
+
+// discardExpiredUploads discards sessions that expired, in batches.
+func (s *Service) discardExpiredUploads(ctx context.Context) (int, error) {
 	const op = "files.CleanExpiredUploads"
 	n := 0
 	unreadable := map[string]bool{}

@@ -16,6 +16,14 @@ func init() {
 		args     []any
 		fullScan string
 	}{args: []any{drive.MetaExpectedCollectTime, 0, 100}}
+	readQueries["SessionUploadIDs"] = struct {
+		args     []any
+		fullScan string
+	}{fullScan: "the storage sweep needs the upload ID of every pending session; they are few"}
+	readQueries["PolicyIDs"] = struct {
+		args     []any
+		fullScan string
+	}{fullScan: "storage_policies holds a handful of rows"}
 }
 
 func TestRecycleQueries(t *testing.T) {

@@ -23,6 +23,27 @@ func (r *runner) Policy(ctx context.Context, id int) (*drive.Policy, error) {
 	return p, classify(op, err)
 }
 
+var policyIDs = define("PolicyIDs", `SELECT id FROM storage_policies WHERE deleted_at IS NULL ORDER BY id`)
+
+// PolicyIDs returns the IDs of every storage policy.
+func (r *runner) PolicyIDs(ctx context.Context) ([]int, error) {
+	const op = "store.PolicyIDs"
+	rows, err := r.rows(ctx, policyIDs)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			return nil, classify(op, err)
+		}
+		out = append(out, id)
+	}
+	return out, classify(op, rows.Err())
+}
+
 func scanPolicy(s scanner) (*drive.Policy, error) {
 	var (
 		p        drive.Policy

@@ -111,6 +111,28 @@ func (r *runner) ExpiredUploadSessions(ctx context.Context, t time.Time, limit i
 	return out, classify(op, rows.Err())
 }
 
+var sessionUploadIDs = define("SessionUploadIDs", `SELECT upload_id FROM upload_sessions WHERE upload_id <> ''`)
+
+// SessionUploadIDs returns the set of storage multipart upload IDs that
+// sessions, expired or not, still hold.
+func (r *runner) SessionUploadIDs(ctx context.Context) (map[string]bool, error) {
+	const op = "store.SessionUploadIDs"
+	rows, err := r.rows(ctx, sessionUploadIDs)
+	if err != nil {
+		return nil, classify(op, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, classify(op, err)
+		}
+		out[id] = true
+	}
+	return out, classify(op, rows.Err())
+}
+
 // UploadTarget is what a live upload session locks: its ID and the URI of
 // its target file.
 type UploadTarget struct {
