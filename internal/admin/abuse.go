@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/stratus-drive/stratus/internal/account"
@@ -85,13 +84,10 @@ func (s *Service) ReportAbuse(ctx context.Context, actor drive.Actor, r AbuseReq
 // reported_user_id, share_id.
 func (s *Service) AbuseReports(ctx context.Context, actor drive.Actor, lr ListRequest) ([]*drive.AbuseReport, Pagination, error) {
 	const op = "admin.AbuseReports"
-	if err := authorize(op, actor); err != nil {
-		return nil, Pagination{}, err
-	}
 	if lr.OrderDirection == "" {
 		lr.OrderDirection = "desc"
 	}
-	p, err := lr.page(op)
+	p, err := lr.authorizedPage(op, actor)
 	if err != nil {
 		return nil, Pagination{}, err
 	}
@@ -116,23 +112,10 @@ func (s *Service) AbuseReports(ctx context.Context, actor drive.Actor, lr ListRe
 
 // DismissAbuseReports deletes reports once handled.
 func (s *Service) DismissAbuseReports(ctx context.Context, actor drive.Actor, ids []int) error {
-	const op = "admin.DismissAbuseReports"
-	if err := authorize(op, actor); err != nil {
-		return err
-	}
-	if err := checkIDs(op, ids); err != nil {
-		return err
-	}
-	batch := errs.Batch{}
-	for _, id := range ids {
-		err := s.db.DeleteAbuseReport(ctx, id)
-		if err == nil {
-			err = s.record(ctx, s.db, actor, "abuse.dismiss", "abuse_report", id, nil, nil)
+	return eachID("admin.DismissAbuseReports", actor, ids, func(id int) error {
+		if err := s.db.DeleteAbuseReport(ctx, id); err != nil {
+			return err
 		}
-		batch.Add(strconv.Itoa(id), err)
-	}
-	if err := batch.Err(); err != nil {
-		return errs.E(op, err)
-	}
-	return nil
+		return s.record(ctx, s.db, actor, "abuse.dismiss", "abuse_report", id, nil, nil)
+	})
 }

@@ -171,7 +171,12 @@ type Pagination struct {
 	TotalItems int `json:"total_items,omitempty"`
 }
 
-func (lr ListRequest) page(op string) (store.Page, error) {
+// authorizedPage is where every administrator's list starts: the actor must
+// be an administrator and lr's paging valid.
+func (lr ListRequest) authorizedPage(op string, actor drive.Actor) (store.Page, error) {
+	if err := authorize(op, actor); err != nil {
+		return store.Page{}, err
+	}
 	if lr.Page < 1 {
 		return store.Page{}, errs.E(op, errs.Invalid, "Page must be at least 1")
 	}
@@ -254,6 +259,26 @@ func checkIDs(op string, ids []int) error {
 		if id <= 0 {
 			return errs.E(op, errs.Invalid, "IDs must be positive")
 		}
+	}
+	return nil
+}
+
+// eachID answers a batch request: the actor must be an administrator and
+// ids a valid list (checkIDs); one runs for every id, and the ids it fails
+// for come back together as one errs.Batch.
+func eachID(op string, actor drive.Actor, ids []int, one func(id int) error) error {
+	if err := authorize(op, actor); err != nil {
+		return err
+	}
+	if err := checkIDs(op, ids); err != nil {
+		return err
+	}
+	batch := errs.Batch{}
+	for _, id := range ids {
+		batch.Add(strconv.Itoa(id), one(id))
+	}
+	if err := batch.Err(); err != nil {
+		return errs.E(op, err)
 	}
 	return nil
 }

@@ -48,10 +48,7 @@ func (lr ListRequest) boolCondition(key string) bool {
 // Files lists files, never folders (60-admin §7, 90-newer-versions §6).
 func (s *Service) Files(ctx context.Context, actor drive.Actor, lr ListRequest) ([]FileView, Pagination, error) {
 	const op = "admin.Files"
-	if err := authorize(op, actor); err != nil {
-		return nil, Pagination{}, err
-	}
-	p, err := lr.page(op)
+	p, err := lr.authorizedPage(op, actor)
 	if err != nil {
 		return nil, Pagination{}, err
 	}
@@ -320,34 +317,18 @@ func (s *Service) FileURL(ctx context.Context, actor drive.Actor, id int) (strin
 // owners (60-admin §7). Unlike the reference, a folder takes its children
 // with it: a child without its folder would be unreachable.
 func (s *Service) DeleteFiles(ctx context.Context, actor drive.Actor, ids []int) error {
-	const op = "admin.DeleteFiles"
-	if err := authorize(op, actor); err != nil {
-		return err
-	}
-	if err := checkIDs(op, ids); err != nil {
-		return err
-	}
-	batch := errs.Batch{}
-	for _, id := range ids {
-		err := s.files.PurgeByID(ctx, id)
-		if err == nil {
-			err = s.record(ctx, s.db, actor, "file.delete", "file", id, nil, nil)
+	return eachID("admin.DeleteFiles", actor, ids, func(id int) error {
+		if err := s.files.PurgeByID(ctx, id); err != nil {
+			return err
 		}
-		batch.Add(strconv.Itoa(id), err)
-	}
-	if err := batch.Err(); err != nil {
-		return errs.E(op, err)
-	}
-	return nil
+		return s.record(ctx, s.db, actor, "file.delete", "file", id, nil, nil)
+	})
 }
 
 // Entities lists blobs (60-admin §8).
 func (s *Service) Entities(ctx context.Context, actor drive.Actor, lr ListRequest) ([]EntityView, Pagination, error) {
 	const op = "admin.Entities"
-	if err := authorize(op, actor); err != nil {
-		return nil, Pagination{}, err
-	}
-	p, err := lr.page(op)
+	p, err := lr.authorizedPage(op, actor)
 	if err != nil {
 		return nil, Pagination{}, err
 	}
@@ -435,25 +416,12 @@ func (s *Service) EntityURL(ctx context.Context, actor drive.Actor, id int) (str
 // DeleteEntities deletes blobs and their objects even while files link
 // them (60-admin §8); see files.DeleteBlob.
 func (s *Service) DeleteEntities(ctx context.Context, actor drive.Actor, ids []int, force bool) error {
-	const op = "admin.DeleteEntities"
-	if err := authorize(op, actor); err != nil {
-		return err
-	}
-	if err := checkIDs(op, ids); err != nil {
-		return err
-	}
-	batch := errs.Batch{}
-	for _, id := range ids {
-		err := s.files.DeleteBlob(ctx, id, force)
-		if err == nil {
-			err = s.record(ctx, s.db, actor, "entity.delete", "entity", id, nil, map[string]bool{"force": force})
+	return eachID("admin.DeleteEntities", actor, ids, func(id int) error {
+		if err := s.files.DeleteBlob(ctx, id, force); err != nil {
+			return err
 		}
-		batch.Add(strconv.Itoa(id), err)
-	}
-	if err := batch.Err(); err != nil {
-		return errs.E(op, err)
-	}
-	return nil
+		return s.record(ctx, s.db, actor, "entity.delete", "entity", id, nil, map[string]bool{"force": force})
+	})
 }
 
 // ShareView is a share link with its target, creator and URL.
@@ -467,10 +435,7 @@ type ShareView struct {
 // Shares lists share links (60-admin §10).
 func (s *Service) Shares(ctx context.Context, actor drive.Actor, lr ListRequest) ([]ShareView, Pagination, error) {
 	const op = "admin.Shares"
-	if err := authorize(op, actor); err != nil {
-		return nil, Pagination{}, err
-	}
-	p, err := lr.page(op)
+	p, err := lr.authorizedPage(op, actor)
 	if err != nil {
 		return nil, Pagination{}, err
 	}
@@ -544,16 +509,8 @@ func (s *Service) Share(ctx context.Context, actor drive.Actor, id int) (ShareVi
 
 // DeleteShares deletes share links; unknown ids fail per item.
 func (s *Service) DeleteShares(ctx context.Context, actor drive.Actor, ids []int) error {
-	const op = "admin.DeleteShares"
-	if err := authorize(op, actor); err != nil {
-		return err
-	}
-	if err := checkIDs(op, ids); err != nil {
-		return err
-	}
-	batch := errs.Batch{}
-	for _, id := range ids {
-		err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	return eachID("admin.DeleteShares", actor, ids, func(id int) error {
+		return s.db.InTx(ctx, func(tx *store.Tx) error {
 			sh, err := tx.ShareByID(ctx, id)
 			if err != nil {
 				return err
@@ -564,10 +521,5 @@ func (s *Service) DeleteShares(ctx context.Context, actor drive.Actor, ids []int
 			return s.record(ctx, tx, actor, "share.delete", "share", id,
 				map[string]any{"owner": sh.OwnerID, "file": sh.FileID}, nil)
 		})
-		batch.Add(strconv.Itoa(id), err)
-	}
-	if err := batch.Err(); err != nil {
-		return errs.E(op, err)
-	}
-	return nil
+	})
 }

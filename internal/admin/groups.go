@@ -21,10 +21,7 @@ type GroupView struct {
 // Groups lists groups (60-admin §5).
 func (s *Service) Groups(ctx context.Context, actor drive.Actor, lr ListRequest) ([]GroupView, Pagination, error) {
 	const op = "admin.Groups"
-	if err := authorize(op, actor); err != nil {
-		return nil, Pagination{}, err
-	}
-	p, err := lr.page(op)
+	p, err := lr.authorizedPage(op, actor)
 	if err != nil {
 		return nil, Pagination{}, err
 	}

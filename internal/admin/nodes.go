@@ -20,10 +20,7 @@ type NodeView struct {
 // Nodes lists nodes (60-admin §12).
 func (s *Service) Nodes(ctx context.Context, actor drive.Actor, lr ListRequest) ([]NodeView, Pagination, error) {
 	const op = "admin.Nodes"
-	if err := authorize(op, actor); err != nil {
-		return nil, Pagination{}, err
-	}
-	p, err := lr.page(op)
+	p, err := lr.authorizedPage(op, actor)
 	if err != nil {
 		return nil, Pagination{}, err
 	}

@@ -28,10 +28,7 @@ type PolicyView struct {
 // Policies lists storage policies (60-admin §11.1).
 func (s *Service) Policies(ctx context.Context, actor drive.Actor, lr ListRequest) ([]PolicyView, Pagination, error) {
 	const op = "admin.Policies"
-	if err := authorize(op, actor); err != nil {
-		return nil, Pagination{}, err
-	}
-	p, err := lr.page(op)
+	p, err := lr.authorizedPage(op, actor)
 	if err != nil {
 		return nil, Pagination{}, err
 	}

@@ -37,10 +37,7 @@ func (s *Service) QueueMetrics(ctx context.Context, actor drive.Actor) ([]task.Q
 // Tasks lists tasks after checking the filter; no tasks are stored yet.
 func (s *Service) Tasks(ctx context.Context, actor drive.Actor, lr ListRequest) ([]struct{}, Pagination, error) {
 	const op = "admin.Tasks"
-	if err := authorize(op, actor); err != nil {
-		return nil, Pagination{}, err
-	}
-	if _, err := lr.page(op); err != nil {
+	if _, err := lr.authorizedPage(op, actor); err != nil {
 		return nil, Pagination{}, err
 	}
 	if v := lr.Conditions["task_status"]; v != "" && !taskStatuses[v] {
@@ -68,18 +65,7 @@ func (s *Service) Task(ctx context.Context, actor drive.Actor, id int) (struct{}
 
 // DeleteTasks deletes tasks; every id is unknown until tasks are stored.
 func (s *Service) DeleteTasks(ctx context.Context, actor drive.Actor, ids []int) error {
-	const op = "admin.DeleteTasks"
-	if err := authorize(op, actor); err != nil {
-		return err
-	}
-	if err := checkIDs(op, ids); err != nil {
-		return err
-	}
-	batch := errs.Batch{}
-	for _, id := range ids {
-		batch.Add(strconv.Itoa(id), ErrTaskNotExist)
-	}
-	return errs.E(op, batch.Err())
+	return eachID("admin.DeleteTasks", actor, ids, func(int) error { return ErrTaskNotExist })
 }
 
 // CleanupTasks deletes finished tasks created at or before notAfter

@@ -109,13 +109,10 @@ func (s *Service) metrics(ctx context.Context, now time.Time) (*Metrics, error) 
 // (RFC 3339).
 func (s *Service) AuditLog(ctx context.Context, actor drive.Actor, lr ListRequest) ([]*drive.AuditEntry, Pagination, error) {
 	const op = "admin.AuditLog"
-	if err := authorize(op, actor); err != nil {
-		return nil, Pagination{}, err
-	}
 	if lr.OrderDirection == "" {
 		lr.OrderDirection = "desc"
 	}
-	p, err := lr.page(op)
+	p, err := lr.authorizedPage(op, actor)
 	if err != nil {
 		return nil, Pagination{}, err
 	}

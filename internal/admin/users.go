@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/stratus-drive/stratus/internal/account"
@@ -23,10 +22,7 @@ var userStatuses = map[drive.UserStatus]bool{drive.StatusActive: true, drive.Sta
 // Users lists users (60-admin §6.1).
 func (s *Service) Users(ctx context.Context, actor drive.Actor, lr ListRequest) ([]UserView, Pagination, error) {
 	const op = "admin.Users"
-	if err := authorize(op, actor); err != nil {
-		return nil, Pagination{}, err
-	}
-	p, err := lr.page(op)
+	p, err := lr.authorizedPage(op, actor)
 	if err != nil {
 		return nil, Pagination{}, err
 	}
@@ -210,32 +206,21 @@ func userAudit(u *drive.User) map[string]any {
 // more are deleted by the recycler, which starts right after. The first
 // account and the caller's own are refused, as is the last administrator.
 func (s *Service) DeleteUsers(ctx context.Context, actor drive.Actor, ids []int) error {
-	const op = "admin.DeleteUsers"
-	if err := authorize(op, actor); err != nil {
-		return err
-	}
-	if err := checkIDs(op, ids); err != nil {
-		return err
-	}
-	batch := errs.Batch{}
 	deleted := 0
-	for _, id := range ids {
+	err := eachID("admin.DeleteUsers", actor, ids, func(id int) error {
 		err := s.deleteUser(ctx, actor, id)
 		if err == nil {
 			deleted++
 		}
-		batch.Add(strconv.Itoa(id), err)
-	}
+		return err
+	})
 	if deleted > 0 {
 		s.background("recycle blobs of deleted users", func(ctx context.Context) error {
 			_, err := s.files.CollectEntities(ctx)
 			return err
 		})
 	}
-	if err := batch.Err(); err != nil {
-		return errs.E(op, err)
-	}
-	return nil
+	return err
 }
 
 func (s *Service) deleteUser(ctx context.Context, actor drive.Actor, id int) error {

@@ -222,21 +222,8 @@ var fileIDsOfOwner = define("FileIDsOfOwner", `SELECT id FROM files WHERE owner_
 // FileIDsOfOwner returns the id of every file and folder user owns,
 // trashed ones included.
 func (r *runner) FileIDsOfOwner(ctx context.Context, user int) ([]int, error) {
-	const op = "store.FileIDsOfOwner"
-	rows, err := r.rows(ctx, fileIDsOfOwner, user)
-	if err != nil {
-		return nil, classify(op, err)
-	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var id int
-		if err := rows.Scan(&id); err != nil {
-			return nil, classify(op, err)
-		}
-		out = append(out, id)
-	}
-	return out, classify(op, rows.Err())
+	ids, err := column[int](ctx, r, fileIDsOfOwner, user)
+	return ids, classify("store.FileIDsOfOwner", err)
 }
 
 // DeleteUserRows removes user id and everything that belongs to it besides

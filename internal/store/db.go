@@ -325,6 +325,24 @@ func (r *runner) rows(ctx context.Context, q *query, args ...any) (*sql.Rows, er
 	return r.x.QueryContext(ctx, q.text[r.d], args...)
 }
 
+// column runs q and returns the single column of every row.
+func column[T any](ctx context.Context, r *runner, q *query, args ...any) ([]T, error) {
+	rows, err := r.rows(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // insert runs an INSERT ... RETURNING id and returns the new id.
 func (r *runner) insert(ctx context.Context, q *query, args ...any) (int, error) {
 	if r.d == dialectMySQL {

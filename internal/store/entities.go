@@ -200,21 +200,8 @@ var userIDsAfter = define("UserIDsAfter", `SELECT id FROM users WHERE id > ? AND
 
 // UserIDsAfter returns up to limit user ids above after, in order.
 func (r *runner) UserIDsAfter(ctx context.Context, after, limit int) ([]int, error) {
-	const op = "store.UserIDsAfter"
-	rows, err := r.rows(ctx, userIDsAfter, after, limit)
-	if err != nil {
-		return nil, classify(op, err)
-	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var id int
-		if err := rows.Scan(&id); err != nil {
-			return nil, classify(op, err)
-		}
-		out = append(out, id)
-	}
-	return out, classify(op, rows.Err())
+	ids, err := column[int](ctx, r, userIDsAfter, after, limit)
+	return ids, classify("store.UserIDsAfter", err)
 }
 
 func scanEntities(rows *sql.Rows) ([]*drive.Entity, error) {

@@ -94,21 +94,8 @@ var expiredUploads = define("ExpiredUploadSessions", `SELECT id FROM upload_sess
 // ExpiredUploadSessions returns up to limit ids of sessions that expired
 // before t.
 func (r *runner) ExpiredUploadSessions(ctx context.Context, t time.Time, limit int) ([]string, error) {
-	const op = "store.ExpiredUploadSessions"
-	rows, err := r.rows(ctx, expiredUploads, t.UTC(), limit)
-	if err != nil {
-		return nil, classify(op, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, classify(op, err)
-		}
-		out = append(out, id)
-	}
-	return out, classify(op, rows.Err())
+	ids, err := column[string](ctx, r, expiredUploads, t.UTC(), limit)
+	return ids, classify("store.ExpiredUploadSessions", err)
 }
 
 var sessionUploadIDs = define("SessionUploadIDs", `SELECT upload_id FROM upload_sessions WHERE upload_id <> ''`)
