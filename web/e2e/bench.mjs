@@ -66,6 +66,7 @@ try {
     if (Date.now() - t0 > 180_000) throw new Error('scrolling did not reach the end');
     await p.waitForTimeout(16);
   }
+  await p.waitForTimeout(200); // let the last scroll render
   const last = await p.evaluate(() => [...document.querySelectorAll('[role=option]')].map((e) => e.getAttribute('aria-label')).at(-1));
   console.log(`scrolling 100,000 files to the end (${last}) in ${((Date.now() - t0) / 1000).toFixed(1)} s: DOM nodes max ${Math.max(...samples.map((s) => s.nodes))}, rows in DOM max ${Math.max(...samples.map((s) => s.rows))}, over ${samples.length} scroll steps`);
 } finally {
