@@ -71,6 +71,9 @@ type Deps struct {
 	// Dialer makes the tools' outgoing connections (WOPI discovery, test
 	// mail); nil refuses every non-public address.
 	Dialer *safedial.Dialer
+	// APIVersion is the Cloudreve API level this server reports (site
+	// ping); slave nodes are told it.
+	APIVersion string
 }
 
 // Service administers the site. Every method takes the acting user and
@@ -89,6 +92,7 @@ type Service struct {
 	drivers     *storage.Registry
 	env         storage.Env
 	version     Version
+	apiVersion  string
 	log         *slog.Logger
 
 	bgCtx    context.Context
@@ -103,7 +107,7 @@ func New(d Deps) *Service {
 		d.Dialer = safedial.New(nil)
 	}
 	return &Service{dialer: d.Dialer, http: d.Dialer.HTTPClient(15 * time.Second), db: d.DB, kv: d.KV, settings: d.Settings, accounts: d.Accounts, files: d.Files, directLinks: d.Links, jobs: d.Jobs, ids: d.IDs,
-		drivers: d.Drivers, env: d.Env, version: d.Version, log: d.Log, bgCtx: ctx, bgCancel: cancel}
+		drivers: d.Drivers, env: d.Env, version: d.Version, apiVersion: d.APIVersion, log: d.Log, bgCtx: ctx, bgCancel: cancel}
 }
 
 // Close stops background work started by administrator actions and waits

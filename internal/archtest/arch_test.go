@@ -34,11 +34,11 @@ var levels = map[string]int{
 	"metrics": 1,
 	// L1 adapters.
 	"store": levelAdapter, "storage": levelAdapter, "kv": levelAdapter, "archive": levelAdapter,
-	"mail": levelAdapter, "safedial": levelAdapter,
+	"mail": levelAdapter, "safedial": levelAdapter, "downloader": levelAdapter,
 	// L2 building blocks with rules but no other services.
 	"auth": 3, "setting": 3, "captcha": 3, "throttle": 3,
 	// L3 core services: accounts and the virtual filesystem.
-	"account": 4, "files": 4,
+	"account": 4, "files": 4, "noderpc": 4,
 	// L4 rooms over files.
 	"share": 5, "task": 5, "media": 5, "archiver": 5, "directlink": 5,
 	// L4½ administration, over the rooms it manages.

@@ -144,7 +144,7 @@ func (s *Server) build(ctx context.Context, opt Options) error {
 	s.scheduler = task.NewScheduler(fileService, s.settings, s.log)
 	s.admin = admin.New(admin.Deps{DB: s.db, KV: s.kv, Settings: s.settings, Accounts: s.accounts,
 		Files: fileService, Links: directLinks, Jobs: s.scheduler, IDs: ids, Drivers: registry, Env: env,
-		Log: s.log, Version: admin.Version{Version: Version}, Dialer: dialer})
+		Log: s.log, Version: admin.Version{Version: Version}, Dialer: dialer, APIVersion: APIVersion})
 	apiHandler := api.New(api.Deps{
 		Accounts: s.accounts, Files: fileService,
 		Media:       media.New(s.db, fileService, s.settings, s.log, limiter),

@@ -263,3 +263,14 @@ type LocalFiler interface {
 	// never modified in place. A missing key is errs.NotExist.
 	OpenFile(ctx context.Context, key string) (*os.File, error)
 }
+
+// CORSSetter is a driver whose bucket can be opened to browsers: uploads and
+// downloads that go straight from the browser to the provider need a CORS
+// rule on the bucket (60-admin §11.2). Object stores (s3, oss, cos, obs)
+// implement it; the local disk has no CORS of its own.
+type CORSSetter interface {
+	// SetCORS installs a permissive rule on the bucket: any origin, methods
+	// GET, POST, PUT, DELETE and HEAD, any request header, a max-age of
+	// 3600 s, and the ETag header exposed. It replaces the bucket's rules.
+	SetCORS(ctx context.Context) error
+}

@@ -428,7 +428,8 @@ func (h *routes) policy(w http.ResponseWriter, r *http.Request) (any, error) {
 	return policyViewOut(v), nil
 }
 
-func (h *routes) savePolicy(r *http.Request, id int, create bool) (any, error) {
+// decodePolicy reads the {policy} body of a policy save or test.
+func decodePolicy(r *http.Request) (*drive.Policy, error) {
 	var body struct {
 		Policy *policyJSON `json:"policy"`
 	}
@@ -436,9 +437,17 @@ func (h *routes) savePolicy(r *http.Request, id int, create bool) (any, error) {
 		return nil, err
 	}
 	if body.Policy == nil {
-		return nil, errs.E("admin.savePolicy", errs.Invalid, "Policy is required")
+		return nil, errs.E("admin.decodePolicy", errs.Invalid, "Policy is required")
 	}
-	v, err := h.svc.SavePolicy(r.Context(), h.actor(r), id, body.Policy.policy(), create)
+	return body.Policy.policy(), nil
+}
+
+func (h *routes) savePolicy(r *http.Request, id int, create bool) (any, error) {
+	p, err := decodePolicy(r)
+	if err != nil {
+		return nil, err
+	}
+	v, err := h.svc.SavePolicy(r.Context(), h.actor(r), id, p, create)
 	if err != nil {
 		return nil, err
 	}
@@ -463,6 +472,57 @@ func (h *routes) deletePolicy(w http.ResponseWriter, r *http.Request) (any, erro
 		return nil, err
 	}
 	return nil, h.svc.DeletePolicy(r.Context(), h.actor(r), id)
+}
+
+func (h *routes) policyCORS(w http.ResponseWriter, r *http.Request) (any, error) {
+	p, err := decodePolicy(r)
+	if err != nil {
+		return nil, err
+	}
+	return nil, h.svc.SetPolicyCORS(r.Context(), h.actor(r), p)
+}
+
+func (h *routes) oauthSignIn(w http.ResponseWriter, r *http.Request) (any, error) {
+	var body struct {
+		ID     int    `json:"id"`
+		Secret string `json:"secret"`
+		AppID  string `json:"app_id"`
+	}
+	if err := wire.Decode(r, &body); err != nil {
+		return nil, err
+	}
+	return h.svc.OAuthSignIn(r.Context(), h.actor(r), body.ID, body.Secret, body.AppID)
+}
+
+func (h *routes) oauthRedirect(w http.ResponseWriter, r *http.Request) (any, error) {
+	return h.svc.OAuthRedirect(r.Context(), h.actor(r))
+}
+
+func (h *routes) oauthStatus(w http.ResponseWriter, r *http.Request) (any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return h.svc.PolicyOAuthStatus(r.Context(), h.actor(r), id)
+}
+
+func (h *routes) oauthCallback(w http.ResponseWriter, r *http.Request) (any, error) {
+	var body struct {
+		Code  string `json:"code"`
+		State string `json:"state"`
+	}
+	if err := wire.Decode(r, &body); err != nil {
+		return nil, err
+	}
+	return nil, h.svc.OAuthCallback(r.Context(), h.actor(r), body.Code, body.State)
+}
+
+func (h *routes) sharePointDrive(w http.ResponseWriter, r *http.Request) (any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return h.svc.SharePointDrive(r.Context(), h.actor(r), id, r.URL.Query().Get("url"))
 }
 
 // ---- Nodes ----
@@ -495,7 +555,8 @@ func (h *routes) node(w http.ResponseWriter, r *http.Request) (any, error) {
 	return nodeOut(v.Node, v.Policies), nil
 }
 
-func (h *routes) saveNode(r *http.Request, create bool) (any, error) {
+// decodeNode reads the {node} body of a node save or test.
+func decodeNode(r *http.Request) (*drive.Node, error) {
 	var body struct {
 		Node *nodeJSON `json:"node"`
 	}
@@ -503,11 +564,19 @@ func (h *routes) saveNode(r *http.Request, create bool) (any, error) {
 		return nil, err
 	}
 	if body.Node == nil {
-		return nil, errs.E("admin.saveNode", errs.Invalid, "Node is required")
+		return nil, errs.E("admin.decodeNode", errs.Invalid, "Node is required")
 	}
 	n, err := body.Node.node()
 	if err != nil {
-		return nil, errs.E("admin.saveNode", errs.Invalid, "Capabilities is not a boolset")
+		return nil, errs.E("admin.decodeNode", errs.Invalid, "Capabilities is not a boolset")
+	}
+	return n, nil
+}
+
+func (h *routes) saveNode(r *http.Request, create bool) (any, error) {
+	n, err := decodeNode(r)
+	if err != nil {
+		return nil, err
 	}
 	v, err := h.svc.SaveNode(r.Context(), h.actor(r), n, create)
 	if err != nil {
@@ -531,6 +600,22 @@ func (h *routes) deleteNode(w http.ResponseWriter, r *http.Request) (any, error)
 		return nil, err
 	}
 	return nil, h.svc.DeleteNode(r.Context(), h.actor(r), id)
+}
+
+func (h *routes) testNode(w http.ResponseWriter, r *http.Request) (any, error) {
+	n, err := decodeNode(r)
+	if err != nil {
+		return nil, err
+	}
+	return nil, h.svc.TestNode(r.Context(), h.actor(r), n)
+}
+
+func (h *routes) testNodeDownloader(w http.ResponseWriter, r *http.Request) (any, error) {
+	n, err := decodeNode(r)
+	if err != nil {
+		return nil, err
+	}
+	return h.svc.TestNodeDownloader(r.Context(), h.actor(r), n)
 }
 
 // ---- Tools and the audit log ----
