@@ -169,6 +169,12 @@ func TestAdminNodeTest(t *testing.T) {
 		node := map[string]any{"id": 7, "name": "Edge", "type": "slave", "server": slave.URL, "slave_key": key}
 		test := func(n map[string]any) map[string]any { return map[string]any{"node": n} }
 
+		// The fake slave and aria2 are on loopback: refused until allowed.
+		if e := admin.ExpectCode(t, 40001, "POST", "/admin/node/test", test(node)); !strings.HasPrefix(e.Msg,
+			"Failed to connect to node: 127.0.0.1 is not a public address") || !strings.Contains(e.Msg, "outgoing_allow_private") {
+			t.Errorf("loopback slave: msg %q", e.Msg)
+		}
+		admin.OK(t, "PATCH", "/admin/settings", map[string]any{"settings": map[string]string{"outgoing_allow_private": "1"}})
 		admin.OK(t, "POST", "/admin/node/test", test(node))
 		h, callback := slave.last()
 		if callback != env.URL || h.Get("X-Cr-Site-Url") != env.URL || h.Get("X-Cr-Node-Id") != "7" ||

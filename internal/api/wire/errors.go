@@ -12,6 +12,7 @@ import (
 	"github.com/stratus-drive/stratus/internal/directlink"
 	"github.com/stratus-drive/stratus/internal/errs"
 	"github.com/stratus-drive/stratus/internal/files"
+	"github.com/stratus-drive/stratus/internal/noderpc"
 	"github.com/stratus-drive/stratus/internal/safedial"
 	"github.com/stratus-drive/stratus/internal/setting"
 	"github.com/stratus-drive/stratus/internal/share"
@@ -99,6 +100,8 @@ var sentinels = []sentinelCode{
 	{admin.ErrMasterNode, CodeMasterNode, "Action not allowed on the master node"},
 	{admin.ErrNodeHasPolicies, CodeNodeUsedByPolicies, "Storage policies use this node"},
 	{admin.ErrIntegration, CodeInternalSetting, "An external service failed"},
+	{noderpc.ErrUnreachable, CodeNodeOffline, "The node cannot be reached"},
+	{noderpc.ErrRefused, CodeInternalSetting, "The node refused the call"},
 	{safedial.ErrRefused, CodeParamErr, "Outgoing connection to a non-public address refused"},
 	{admin.ErrPrimaryEntityAbsent, CodeNotFound, "Primary entity not exist"},
 	{admin.ErrTaskNotExist, CodeNotFound, "Task not found"},
