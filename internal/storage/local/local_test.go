@@ -229,7 +229,8 @@ func TestPrune(t *testing.T) {
 }
 
 // TestCrashLeftovers covers what a crash can leave: a temporary file, which
-// stays invisible, and a completed upload whose state was not yet removed.
+// stays invisible, and an upload that Complete or Abort had begun to remove,
+// which a later ResumeMultipart reports as gone and removes.
 func TestCrashLeftovers(t *testing.T) {
 	ctx := context.Background()
 	d := open(t, t.TempDir())
@@ -239,18 +240,34 @@ func TestCrashLeftovers(t *testing.T) {
 	if len(listed) != 0 {
 		t.Errorf("List shows %q", listed)
 	}
-	u, err := d.NewMultipart(ctx, "done", 2, 0)
-	mustDo(t, err)
-	mustDo(t, u.WritePart(ctx, 0, strings.NewReader("ok"), 2))
-	id := u.Info().ID
-	// Simulate the crash: the rename happened, the state removal did not.
-	mustDo(t, os.Rename(filepath.Join(d.Dir(), ".stratus-uploads", id, "data"), filepath.Join(d.Dir(), "done")))
-	d2 := open(t, d.Dir())
-	if _, err := d2.ResumeMultipart(ctx, id); !errs.Is(errs.NotExist, err) {
-		t.Errorf("ResumeMultipart of a completed upload: %v, want errs.NotExist", err)
-	}
-	if _, err := os.Stat(filepath.Join(d.Dir(), ".stratus-uploads", id)); !os.IsNotExist(err) {
-		t.Errorf("leftover upload state not removed: %v", err)
+	for _, tc := range []struct {
+		name   string
+		remove []string // removed after data was renamed onto the key
+	}{
+		{"renamed, state not removed", nil},
+		{"renamed, info removed", []string{"info"}},
+		{"renamed, parts removed", []string{"parts"}},
+		{"renamed, info and parts removed", []string{"info", "parts"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u, err := d.NewMultipart(ctx, "done", 2, 0)
+			mustDo(t, err)
+			mustDo(t, u.WritePart(ctx, 0, strings.NewReader("ok"), 2))
+			state := filepath.Join(d.Dir(), ".stratus-uploads", u.Info().ID)
+			// The crash, in Complete: the rename happened, the state removal
+			// did not, or only in part.
+			mustDo(t, os.Rename(filepath.Join(state, "data"), filepath.Join(d.Dir(), "done")))
+			for _, name := range tc.remove {
+				mustDo(t, os.Remove(filepath.Join(state, name)))
+			}
+			d2 := open(t, d.Dir())
+			if _, err := d2.ResumeMultipart(ctx, u.Info().ID); !errs.Is(errs.NotExist, err) {
+				t.Errorf("ResumeMultipart of a completed upload: %v, want errs.NotExist", err)
+			}
+			if _, err := os.Stat(state); !os.IsNotExist(err) {
+				t.Errorf("leftover upload state not removed: %v", err)
+			}
+		})
 	}
 }
 

@@ -25,9 +25,10 @@ import (
 //	       rewritten, so a 1 always means intact bytes, across crashes
 //
 // Complete renames data onto the key and then removes the directory. A
-// process stopped in between leaves the directory without data: the upload
-// counts as completed (ResumeMultipart removes it and reports errs.NotExist),
-// and Sweep removes it once no upload session claims it.
+// process stopped in between (or while removing) leaves the directory
+// without data: the upload counts as ended, whatever else is left of it;
+// ResumeMultipart removes it and reports errs.NotExist, and Sweep removes it
+// once no upload session claims it.
 const (
 	uploadsDir = storage.ReservedPrefix + "-uploads"
 	maxParts   = 1 << 20
@@ -136,6 +137,16 @@ func (d *Driver) ResumeMultipart(ctx context.Context, id string) (storage.Upload
 		return nil, errs.E(op, err)
 	}
 	dir := path.Join(uploadsDir, id)
+	if _, err := d.root.Stat(native(path.Join(dir, "data"))); err != nil {
+		if isNotExist(err) {
+			// Completed (data renamed onto the key) or aborted, and the
+			// process stopped before it removed the rest, perhaps info
+			// already. Data is the first file NewMultipart creates, before
+			// anyone knows the ID, so a missing one never means "not yet".
+			d.root.RemoveAll(native(dir))
+		}
+		return nil, errs.E(op, fileError(err))
+	}
 	b, err := d.root.ReadFile(native(path.Join(dir, "info")))
 	if err != nil {
 		return nil, errs.E(op, fileError(err))
@@ -147,13 +158,6 @@ func (d *Driver) ResumeMultipart(ctx context.Context, id string) (storage.Upload
 	info := storage.UploadInfo{ID: id, Key: ui.Key, Size: ui.Size, PartSize: ui.PartSize}
 	if storage.CheckKey(info.Key) != nil || info.Size < 0 || info.PartSize < 0 {
 		return nil, errs.E(op, errs.Internal, "corrupt upload state")
-	}
-	if _, err := d.root.Stat(native(path.Join(dir, "data"))); err != nil {
-		if isNotExist(err) {
-			// Completed, but the process stopped before removing the state.
-			d.root.RemoveAll(native(dir))
-		}
-		return nil, errs.E(op, fileError(err))
 	}
 	return &upload{d: d, info: info, dir: dir, st: d.uploadState(id)}, nil
 }
@@ -310,6 +314,10 @@ func (u *upload) Abort(ctx context.Context) error {
 	const op = "local.Abort"
 	u.st.mu.Lock()
 	defer u.st.mu.Unlock()
+	// Data first: without it the upload has ended, whatever a crash leaves.
+	if err := u.d.root.Remove(native(path.Join(u.dir, "data"))); err != nil && !isNotExist(err) {
+		return errs.E(op, err)
+	}
 	if err := u.d.root.RemoveAll(native(u.dir)); err != nil {
 		return errs.E(op, err)
 	}
