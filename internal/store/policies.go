@@ -27,21 +27,8 @@ var policyIDs = define("PolicyIDs", `SELECT id FROM storage_policies WHERE delet
 
 // PolicyIDs returns the IDs of every storage policy.
 func (r *runner) PolicyIDs(ctx context.Context) ([]int, error) {
-	const op = "store.PolicyIDs"
-	rows, err := r.rows(ctx, policyIDs)
-	if err != nil {
-		return nil, classify(op, err)
-	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var id int
-		if err := rows.Scan(&id); err != nil {
-			return nil, classify(op, err)
-		}
-		out = append(out, id)
-	}
-	return out, classify(op, rows.Err())
+	ids, err := column[int](ctx, r, policyIDs)
+	return ids, classify("store.PolicyIDs", err)
 }
 
 func scanPolicy(s scanner) (*drive.Policy, error) {

@@ -103,21 +103,15 @@ var sessionUploadIDs = define("SessionUploadIDs", `SELECT upload_id FROM upload_
 // SessionUploadIDs returns the set of storage multipart upload IDs that
 // sessions, expired or not, still hold.
 func (r *runner) SessionUploadIDs(ctx context.Context) (map[string]bool, error) {
-	const op = "store.SessionUploadIDs"
-	rows, err := r.rows(ctx, sessionUploadIDs)
+	ids, err := column[string](ctx, r, sessionUploadIDs)
 	if err != nil {
-		return nil, classify(op, err)
+		return nil, classify("store.SessionUploadIDs", err)
 	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, classify(op, err)
-		}
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
 		out[id] = true
 	}
-	return out, classify(op, rows.Err())
+	return out, nil
 }
 
 // UploadTarget is what a live upload session locks: its ID and the URI of
