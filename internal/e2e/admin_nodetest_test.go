@@ -156,6 +156,7 @@ func closedURL(t *testing.T) string {
 func TestAdminNodeTest(t *testing.T) {
 	t.Parallel()
 	aria := services.StartAria2(t, "aria-secret")
+	qb := services.StartQBittorrent(t, "stratus", "qb-password")
 	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
 		admin, user := adminUsers(t, env)
 		// The slave calls the master back at the primary site URL.
@@ -226,6 +227,18 @@ func TestAdminNodeTest(t *testing.T) {
 		master["settings"] = map[string]any{"provider": "aria2", "aria2": map[string]any{"server": closedURL(t) + "/jsonrpc"}}
 		if e := admin.ExpectCode(t, 40001, "POST", "/admin/node/test/downloader", test(master)); !strings.HasPrefix(e.Msg, "Failed to test downloader: ") {
 			t.Errorf("aria2 down: msg %q", e.Msg)
+		}
+
+		// And its qBittorrent, signing in first.
+		master["settings"] = map[string]any{"provider": "qbittorrent", "qbittorrent": map[string]any{
+			"server": qb.URL, "user": qb.User, "password": qb.Password}}
+		admin.OK(t, "POST", "/admin/node/test/downloader", test(master)).Decode(t, &version)
+		if version != qb.Version {
+			t.Errorf("qBittorrent version = %q, want %q", version, qb.Version)
+		}
+		master["settings"].(map[string]any)["qbittorrent"] = map[string]any{"server": qb.URL, "user": qb.User, "password": "wrong"}
+		if e := admin.ExpectCode(t, 40001, "POST", "/admin/node/test/downloader", test(master)); !strings.Contains(e.Msg, "refused the sign-in") {
+			t.Errorf("wrong qBittorrent password: msg %q", e.Msg)
 		}
 		master["settings"] = map[string]any{}
 		admin.ExpectCode(t, 40001, "POST", "/admin/node/test/downloader", test(master))
