@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -12,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stratus-drive/stratus/internal/drive"
+	"github.com/stratus-drive/stratus/internal/store"
 	"github.com/stratus-drive/stratus/internal/testenv"
 	"github.com/stratus-drive/stratus/internal/testenv/services"
 )
@@ -284,5 +288,53 @@ func TestAdminPolicyCORSAndOAuth(t *testing.T) {
 		admin.ExpectCode(t, 40035, "GET", "/admin/policy/oauth/root/1?url=https://contoso.sharepoint.com/sites/team", nil)
 		admin.ExpectCode(t, 40001, "GET", "/admin/policy/oauth/root/1?url=not-a-url", nil)
 		user.ExpectCode(t, 403, "POST", "/admin/policy/oauth/callback", map[string]any{"code": "c", "state": "1"})
+
+		// A OneDrive row as an import from Cloudreve leaves it (the API
+		// creates none while no OneDrive driver exists): sign-in saves the
+		// app's credentials and points at Microsoft's authorize page.
+		ctx := context.Background()
+		db, err := store.Open(ctx, env.Config.Database, env.Config.System.DataDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		od := &drive.Policy{Name: "OneDrive", Type: "onedrive", Server: "https://microsoftgraph.chinacloudapi.cn/v1.0",
+			DirNameRule: "uploads/{uid}", FileNameRule: "{originname}"}
+		if err := db.InsertPolicy(ctx, od); err != nil {
+			t.Fatal(err)
+		}
+		var signIn string
+		admin.OK(t, "POST", "/admin/policy/oauth/signin", map[string]any{"id": od.ID, "secret": "client-secret", "app_id": "app-1"}).Decode(t, &signIn)
+		u, err := url.Parse(signIn)
+		if err != nil || u.Host != "login.chinacloudapi.cn" || u.Path != "/common/oauth2/v2.0/authorize" {
+			t.Fatalf("sign-in URL = %q", signIn)
+		}
+		q := u.Query()
+		if q.Get("client_id") != "app-1" || q.Get("scope") != "offline_access files.readwrite.all" ||
+			q.Get("response_type") != "code" || q.Get("redirect_uri") != redirect || q.Get("state") != strconv.Itoa(od.ID) {
+			t.Errorf("sign-in query = %v", q)
+		}
+		var saved struct {
+			BucketName string         `json:"bucket_name"`
+			SecretKey  string         `json:"secret_key"`
+			Settings   map[string]any `json:"settings"`
+		}
+		admin.OK(t, "GET", fmt.Sprintf("/admin/policy/%d", od.ID), nil).Decode(t, &saved)
+		if saved.BucketName != "app-1" || saved.SecretKey != "client-secret" || saved.Settings["od_redirect"] != redirect {
+			t.Errorf("saved = %+v", saved)
+		}
+		var status struct {
+			Valid           bool    `json:"valid"`
+			LastRefreshTime *string `json:"last_refresh_time"`
+		}
+		admin.OK(t, "GET", fmt.Sprintf("/admin/policy/oauth/status/%d", od.ID), nil).Decode(t, &status)
+		if status.Valid || status.LastRefreshTime != nil {
+			t.Errorf("status before the callback = %+v", status)
+		}
+		// Without a credential there is no token to ask Graph with.
+		e := admin.ExpectCode(t, 40001, "GET", fmt.Sprintf("/admin/policy/oauth/root/%d?url=https://contoso.sharepoint.com/sites/team", od.ID), nil)
+		if !strings.Contains(e.Msg, "sign in first") {
+			t.Errorf("root without a credential: msg %q", e.Msg)
+		}
 	})
 }
