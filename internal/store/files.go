@@ -113,14 +113,15 @@ var listChildren = func() map[listKey]*query {
 			}
 			base := `SELECT ` + fileColumns + ` FROM files WHERE parent_id = ? AND type = ?`
 			name := fmt.Sprintf("ListChildren/%s/%s", o, dir)
-			m[listKey{o, desc, false}] = define(name, base+order)
+			sqlite := `SELECT ` + sqliteFileColumns + ` FROM files WHERE parent_id = ? AND type = ?`
+			m[listKey{o, desc, false}] = defineSQLite(name, base+order, sqlite+order)
 			// The leading "col >= v" bounds the index range; without it a
 			// deep page would scan from the start of the folder.
 			keyset := fmt.Sprintf(" AND %s %s= ? AND (%s %s ? OR id %s ?)", o, cmp, o, cmp, cmp)
 			if o == OrderID {
 				keyset = fmt.Sprintf(" AND id %s ?", cmp)
 			}
-			m[listKey{o, desc, true}] = define(name+"/after", base+keyset+order)
+			m[listKey{o, desc, true}] = defineSQLite(name+"/after", base+keyset+order, sqlite+keyset+order)
 		}
 	}
 	return m
@@ -359,12 +360,14 @@ func scanFile(s scanner) (*drive.File, error) {
 		props  string
 	)
 	err := s.Scan(&f.ID, &typ, &f.Name, &f.OwnerID, &f.Size, &f.PrimaryEntity, &parent, &f.IsSymbolic,
-		&props, &f.PolicyID, &f.CreatedAt, &f.UpdatedAt)
+		&props, &f.PolicyID, storedTime{&f.CreatedAt}, storedTime{&f.UpdatedAt})
 	if err != nil {
 		return nil, err
 	}
-	if err := decodeDoc(props, &f.Props); err != nil {
-		return nil, err
+	if props != "{}" { // most files have no props: skip the JSON decoder for them
+		if err := decodeDoc(props, &f.Props); err != nil {
+			return nil, err
+		}
 	}
 	f.Type, f.ParentID = drive.FileType(typ), int(parent.Int64)
 	f.CreatedAt, f.UpdatedAt = f.CreatedAt.UTC(), f.UpdatedAt.UTC()

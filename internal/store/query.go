@@ -62,6 +62,14 @@ func define(name, portable string, mysql ...string) *query {
 	return q
 }
 
+// defineSQLite registers a query whose SQLite text differs from the
+// portable one (which the other dialects use), for SQLite-only speed-ups.
+func defineSQLite(name, portable, sqlite string) *query {
+	q := define(name, portable)
+	q.text[dialectSQLite] = sqlite
+	return q
+}
+
 // defineInsertIgnore registers an INSERT that does nothing when a row with
 // the same key column exists. Other errors still fail, unlike MySQL's INSERT
 // IGNORE, which would also swallow bad data.
