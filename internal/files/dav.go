@@ -168,7 +168,7 @@ func (s *Service) putWhole(ctx context.Context, sess *store.UploadSession, key s
 		}
 		return err
 	}
-	if err := s.finishUpload(ctx, sess, pd); err != nil {
+	if err := s.finishUpload(ctx, sess, pd, true); err != nil {
 		s.discard(ctx, sess.ID)
 		// Cancelled meanwhile (force unlock) with its entity row gone: no
 		// recycler will find the blob, so it goes now.

@@ -91,6 +91,33 @@ type Driver struct {
 
 	mu      sync.Mutex
 	uploads map[string]*uploadState // multipart uploads touched by this process
+	// dirs are directories this process made or found, so that a Put into
+	// one skips MkdirAll (which opens every component of the path under
+	// the root, most of a small Put's system time). A directory pruned
+	// meanwhile fails the create with NotExist, and the retry makes it.
+	dirs map[string]bool
+}
+
+// maxKnownDirs bounds dirs; past it the set starts over.
+const maxKnownDirs = 4096
+
+func (d *Driver) knownDir(dir string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.dirs[dir]
+}
+
+func (d *Driver) rememberDir(dir string, known bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !known {
+		delete(d.dirs, dir)
+		return
+	}
+	if d.dirs == nil || len(d.dirs) >= maxKnownDirs {
+		d.dirs = map[string]bool{}
+	}
+	d.dirs[dir] = true
 }
 
 // New opens (creating it if needed) the root directory of s, resolving a
@@ -450,13 +477,14 @@ func (d *Driver) linkTemp(src, dir string) (string, error) {
 // It creates dir first, and again if a concurrent Delete pruned it.
 func (d *Driver) inDir(dir string, create func(name string) error) (string, error) {
 	for attempt := 0; ; attempt++ {
-		if dir != "." {
+		if dir != "." && (attempt > 0 || !d.knownDir(dir)) {
 			if err := d.root.MkdirAll(native(dir), 0o750); err != nil {
 				if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, fs.ErrExist) {
 					return "", errs.E("local.mkdir", errs.Conflict, "a parent of the key is an object", err)
 				}
 				return "", err
 			}
+			d.rememberDir(dir, true)
 		}
 		name := native(path.Join(dir, tempPrefix+randomHex(8)))
 		err := create(name)
@@ -520,6 +548,7 @@ func (d *Driver) prune(dir string) {
 		if d.root.Remove(native(dir)) != nil {
 			return
 		}
+		d.rememberDir(dir, false)
 		dir = path.Dir(dir)
 	}
 }

@@ -209,6 +209,14 @@ func TestPrune(t *testing.T) {
 	if entries, err := os.ReadDir(d.Dir()); err != nil || len(entries) != 0 {
 		t.Errorf("root after deleting everything: %v %v", entries, err)
 	}
+	// A directory this driver made, removed behind its back (another
+	// process's prune), is made again on the next Put.
+	put("m/n/o")
+	if err := os.RemoveAll(filepath.Join(d.Dir(), "m")); err != nil {
+		t.Fatal(err)
+	}
+	put("m/n/p")
+	mustDo(t, d.Delete(ctx, "m/n/p"))
 	if err := d.Put(ctx, "x/y/z", strings.NewReader("short"), 10); err == nil {
 		t.Fatal("short Put succeeded")
 	}
