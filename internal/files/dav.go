@@ -83,6 +83,10 @@ func (s *Service) OpenNode(ctx context.Context, n *Node) (*Content, error) {
 type PutOptions struct {
 	// ModTime is the modification time to record (X-OC-Mtime); zero: now.
 	ModTime time.Time
+	// Check, when set, sees the file now at the URI (nil: none) before
+	// anything is stored, and refuses the write by returning an error, which
+	// PutContent returns as is (conditional headers).
+	Check func(existing *drive.File) error
 }
 
 // davParent applies holdItems to the parent of a WebDAV write: a parent
@@ -102,9 +106,9 @@ func davParent(f *drive.File) error {
 // any failure (a client that drops mid-body included) discards the session,
 // leaving neither a partial file nor a reservation. The parent folder must
 // exist. Locks on the file or its folder (WebDAV locks need their token in
-// ctx) refuse it before anything is stored.
+// ctx) refuse it before anything is stored. It returns the file as stored.
 func (s *Service) PutContent(ctx context.Context, actor drive.Actor, rawURI string, body io.Reader, size int64,
-	opt PutOptions) (*Node, error) {
+	opt PutOptions) (*drive.File, error) {
 	const op = "files.PutContent"
 	if size < 0 {
 		return nil, errs.E(op, ErrInvalidContentLength)
@@ -124,7 +128,18 @@ func (s *Service) PutContent(ctx context.Context, actor drive.Actor, rawURI stri
 	if err := davParent(parent.File); err != nil {
 		return nil, errs.E(op, err)
 	}
-	if f, err := s.db.ChildByName(ctx, parent.File.ID, u.Name()); err == nil && f.IsFolder() {
+	existing, err := s.db.ChildByName(ctx, parent.File.ID, u.Name())
+	if errs.Is(errs.NotExist, err) {
+		existing = nil
+	} else if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if opt.Check != nil {
+		if err := opt.Check(existing); err != nil {
+			return nil, err
+		}
+	}
+	if existing != nil && existing.IsFolder() {
 		return nil, errs.E(op, ErrNameConflict, "a folder has that name")
 	}
 	var lastModified int64
@@ -136,39 +151,41 @@ func (s *Service) PutContent(ctx context.Context, actor drive.Actor, rawURI stri
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
+	var f *drive.File
 	if stored.UploadID == "" {
-		err = s.putWhole(ctx, stored, key, body)
+		f, err = s.putWhole(ctx, stored, key, body)
 	} else {
 		err = s.relay(ctx, actor, sess, body, size)
 	}
+	if err == nil && f == nil { // relayed, or completed by a racing request
+		f, err = s.db.FileByID(ctx, stored.FileID)
+	}
 	if err != nil {
 		return nil, errs.E(op, err)
 	}
-	n, err := s.Resolve(ctx, actor, sess.URI.String())
-	if err != nil {
-		return nil, errs.E(op, err)
-	}
-	return n, nil
+	return f, nil
 }
 
 // putWhole stores the blob of a one-chunk upload with a single Put (a
 // temporary file renamed into place) and completes the session; any
-// failure discards it.
-func (s *Service) putWhole(ctx context.Context, sess *store.UploadSession, key string, body io.Reader) error {
+// failure discards it. It returns the file as stored, or nil when a racing
+// request completed the session first.
+func (s *Service) putWhole(ctx context.Context, sess *store.UploadSession, key string, body io.Reader) (*drive.File, error) {
 	pd, err := s.driverFor(ctx, sess.PolicyID)
 	if err != nil {
 		s.discard(ctx, sess.ID)
-		return err
+		return nil, err
 	}
 	err = pd.driver.Put(ctx, key, io.LimitReader(body, sess.Size), sess.Size)
 	if err != nil {
 		s.discard(ctx, sess.ID)
 		if errs.Is(errs.Invalid, err) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return errs.E("files.putWhole", ErrIO, err)
+			return nil, errs.E("files.putWhole", ErrIO, err)
 		}
-		return err
+		return nil, err
 	}
-	if err := s.finishUpload(ctx, sess, pd, true); err != nil {
+	f, err := s.finishUpload(ctx, sess, pd, true)
+	if err != nil {
 		s.discard(ctx, sess.ID)
 		// Cancelled meanwhile (force unlock) with its entity row gone: no
 		// recycler will find the blob, so it goes now.
@@ -177,9 +194,9 @@ func (s *Service) putWhole(ctx context.Context, sess *store.UploadSession, key s
 				s.log.Warn("deleting the blob of a cancelled upload", "key", key, "err", derr)
 			}
 		}
-		return err
+		return nil, err
 	}
-	return nil
+	return f, nil
 }
 
 // ErrParentNotExist is a new item whose folder is missing (RFC 4918: 409).

@@ -270,7 +270,8 @@ func (s *Service) UploadChunk(ctx context.Context, actor drive.Actor, sessionID 
 	if errs.Is(errs.NotExist, err) {
 		// Completed by a request that then failed before the database
 		// caught up: finish the bookkeeping.
-		return s.finishUpload(ctx, sess, pd, false)
+		_, err := s.finishUpload(ctx, sess, pd, false)
+		return err
 	} else if err != nil {
 		return errs.E(op, err)
 	}
@@ -293,28 +294,30 @@ func (s *Service) UploadChunk(ctx context.Context, actor drive.Actor, sessionID 
 		}
 		return errs.E(op, err)
 	}
-	return s.finishUpload(ctx, sess, pd, false)
+	_, err = s.finishUpload(ctx, sess, pd, false)
+	return err
 }
 
 // finishUpload makes an uploaded blob the file's current content, once: the
 // session row is deleted in the same transaction, so a racing completion
 // finds it gone and does nothing. stored says that the caller's own Put
 // wrote exactly the session's size, which then needs no Stat to check.
-func (s *Service) finishUpload(ctx context.Context, sess *store.UploadSession, pd policyDriver, stored bool) error {
+func (s *Service) finishUpload(ctx context.Context, sess *store.UploadSession, pd policyDriver, stored bool) (*drive.File, error) {
 	const op = "files.finishUpload"
 	e, err := s.db.EntityByID(ctx, sess.EntityID)
 	if err != nil {
-		return errs.E(op, err)
+		return nil, errs.E(op, err)
 	}
 	if !stored {
 		if obj, err := pd.driver.Stat(ctx, e.Source); err != nil || obj.Size != sess.Size {
-			return errs.E(op, ErrIO, "stored object does not match the upload")
+			return nil, errs.E(op, ErrIO, "stored object does not match the upload")
 		}
 	}
 	updated := s.now()
 	if sess.LastModified > 0 {
 		updated = time.UnixMilli(sess.LastModified)
 	}
+	var done *drive.File
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DeleteUploadSession(ctx, sess.ID); err != nil {
 			if errs.Is(errs.NotExist, err) {
@@ -337,6 +340,7 @@ func (s *Service) finishUpload(ctx context.Context, sess *store.UploadSession, p
 			if err := s.replaceVersion(ctx, tx, f, sess.EntityID, sess.Size, updated); err != nil {
 				return err
 			}
+			f.Size, f.PrimaryEntity, f.UpdatedAt = sess.Size, sess.EntityID, updated.UTC()
 			if err := tx.DeleteMetadata(ctx, f.ID, drive.MetaThumbDisabled); err != nil {
 				return err
 			}
@@ -349,12 +353,16 @@ func (s *Service) finishUpload(ctx context.Context, sess *store.UploadSession, p
 				return err
 			}
 		}
+		done = f
 		return nil
 	})
-	if err != nil && !errors.Is(err, errAlreadyDone) {
-		return errs.E(op, err)
+	if errors.Is(err, errAlreadyDone) {
+		return nil, nil
 	}
-	return nil
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	return done, nil
 }
 
 var errAlreadyDone = errors.New("upload already completed")

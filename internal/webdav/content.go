@@ -80,21 +80,14 @@ func (h *Handler) put(w http.ResponseWriter, q *request) error {
 		}
 		size = n
 	}
-	existing, err := h.files.Resolve(ctx, q.actor(), q.uri.String())
-	if err != nil {
-		if statusOf(err) != http.StatusNotFound {
-			return err
+	exists := false
+	opt := files.PutOptions{Check: func(existing *drive.File) error { // before any byte is stored
+		exists = existing != nil
+		if exists && existing.IsFolder() {
+			return statusErr(http.StatusMethodNotAllowed, "a folder has that name")
 		}
-		existing = nil
-	}
-	exists := existing != nil
-	if exists && existing.File.IsFolder() {
-		return statusErr(http.StatusMethodNotAllowed, "a folder has that name")
-	}
-	if err := h.checkPutConditions(q.r, existing); err != nil {
-		return err
-	}
-	var opt files.PutOptions
+		return h.checkPutConditions(q.r, existing)
+	}}
 	if v := q.r.Header.Get("X-OC-Mtime"); v != "" {
 		if t, ok := parseUnixTime(v); ok {
 			opt.ModTime = t
@@ -104,11 +97,11 @@ func (h *Handler) put(w http.ResponseWriter, q *request) error {
 	if err != nil {
 		return err
 	}
-	n, err := h.files.PutContent(ctx, q.actor(), q.uri.String(), body, size, opt)
+	f, err := h.files.PutContent(ctx, q.actor(), q.uri.String(), body, size, opt)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", h.etag(n.File))
+	w.Header().Set("ETag", h.etag(f))
 	if !opt.ModTime.IsZero() {
 		w.Header().Set("X-OC-Mtime", "accepted")
 	}
@@ -121,10 +114,10 @@ func (h *Handler) put(w http.ResponseWriter, q *request) error {
 }
 
 // checkPutConditions applies If-Match and If-None-Match to a write.
-func (h *Handler) checkPutConditions(r *http.Request, existing *files.Node) error {
+func (h *Handler) checkPutConditions(r *http.Request, existing *drive.File) error {
 	current := ""
 	if existing != nil {
-		current = h.etag(existing.File)
+		current = h.etag(existing)
 	}
 	if v := r.Header.Get("If-Match"); v != "" {
 		if existing == nil || !etagListMatches(v, current) {
