@@ -9,7 +9,7 @@
 # Nothing here is a pass/fail test (see DESIGN.md); it only checks that the
 # bytes come back right.
 #
-# Usage: scripts/bench-files.sh [benchfiles flags: -size-mib N -chunk-mib N -big N -small N -reps N -cold]
+# Usage: [BENCH_BASE=rev] scripts/bench-files.sh [benchfiles flags: -size-mib N -chunk-mib N -big N -small N -reps N -cold]
 # BENCH_DIR chooses the work directory (default a new one under $TMPDIR or
 # /var/tmp; it must be on the disk you want to measure, not a RAM disk).
 set -euo pipefail
@@ -20,6 +20,19 @@ if [ -z "$work" ]; then
   trap 'rm -rf "$work"' EXIT
 fi
 mkdir -p "$work"
+# BENCH_BASE names a git revision measured first, built in a temporary
+# worktree, so that before and after figures come from the same run.
+if [ -n "${BENCH_BASE:-}" ]; then
+  base=$(mktemp -d "${TMPDIR:-/var/tmp}/stratus-bench-base.XXXXXX")
+  git worktree add --detach "$base" "$BENCH_BASE" >/dev/null 2>&1
+  (cd "$base" && go build -o "$work/stratus-base" ./cmd/stratus && go build -o "$work/benchfiles-base" ./scripts/benchfiles)
+  git worktree remove --force "$base"
+  echo "== before: $(git log -1 --format='%h %s' "$BENCH_BASE")"
+  mkdir -p "$work/base"
+  "$work/benchfiles-base" -bin "$work/stratus-base" -dir "$work/base" "$@"
+  rm -rf "$work/base"
+  echo "== after: $(git log -1 --format='%h %s')"
+fi
 go build -o "$work/stratus" ./cmd/stratus
 go build -o "$work/benchfiles" ./scripts/benchfiles
 "$work/benchfiles" -bin "$work/stratus" -dir "$work" "$@"
