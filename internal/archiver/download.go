@@ -23,8 +23,9 @@ import (
 // ID + "/archive.zip".
 const PathPrefix = "/api/v4/file/archive/"
 
-// archiveSession is the KV value of a session: who asked, and the items
-// resolved when it was made, by ID (a few bytes each, whatever the URIs).
+// archiveSession is the KV value of a session: who asked (the anonymous
+// user's ID 0 for a signed-out visitor), and the items resolved when it was
+// made, by ID (a few bytes each, whatever the URIs).
 type archiveSession struct {
 	Owner int           `json:"owner"`
 	Items []files.Reach `json:"items"`
@@ -35,9 +36,10 @@ const archiveKeyPrefix = "archive_"
 // defaultArchiveTTL applies when archive_timeout is unset or not positive.
 const defaultArchiveTTL = 600 * time.Second
 
-// Bounds of archive sessions: items per session, and sessions a user may
-// make per archive_timeout (which is also how long each lives), so that the
-// sessions one user can hold at once are bounded too.
+// Bounds of archive sessions: items per session, and sessions a user (a
+// client address, for anonymous visitors) may make per archive_timeout
+// (which is also how long each lives), so that the sessions one of them can
+// hold at once are bounded too.
 const (
 	maxArchiveItems       = 1000
 	maxArchiveSessions    = 20
@@ -46,11 +48,14 @@ const (
 
 // Issue creates an archive session of uris for actor and returns its signed
 // URL, as a path and query on this server, and its expiry. The actor's
-// group needs the archive-download permission. Every URI is resolved now, as
-// a download would be (missing items, others' items and items the actor may
-// not download fail the whole request with their own code), and the session
-// keeps only the IDs of what they resolved to; fetching the archive checks
-// those again.
+// group needs the archive-download permission; an anonymous visitor (the
+// anonymous group's permission) may archive share URIs only. Every URI is
+// resolved now, as a download would be (missing items, others' items, wrong
+// share passwords, invalid shares and items the actor may not download fail
+// the whole request with their own code), each item reached through a
+// share spends a unit of its download budget as a download URL does, and
+// the session keeps only the IDs of what they resolved to; fetching the
+// archive checks those again.
 func (s *Service) Issue(ctx context.Context, actor drive.Actor, uris []string) (files.IssuedURL, time.Time, error) {
 	const op = "archiver.Issue"
 	if err := s.fs.CheckBatch(len(uris)); err != nil {
@@ -62,12 +67,13 @@ func (s *Service) Issue(ctx context.Context, actor drive.Actor, uris []string) (
 	if !actor.Can(drive.PermArchiveDownload) {
 		return files.IssuedURL{}, time.Time{}, errs.E(op, files.ErrGroupNotAllowed, "archive download not allowed")
 	}
-	if actor.IsAnonymous() {
-		return files.IssuedURL{}, time.Time{}, errs.E(op, files.ErrLoginRequired)
-	}
 	for _, raw := range uris {
-		if _, err := files.ParseURI(raw); err != nil {
+		u, err := files.ParseURI(raw)
+		if err != nil {
 			return files.IssuedURL{}, time.Time{}, errs.E(op, err)
+		}
+		if actor.IsAnonymous() && u.FS != drive.FSShare {
+			return files.IssuedURL{}, time.Time{}, errs.E(op, files.ErrLoginRequired)
 		}
 	}
 	ttl := s.settings.Seconds("archive_timeout")
@@ -75,6 +81,7 @@ func (s *Service) Issue(ctx context.Context, actor drive.Actor, uris []string) (
 		ttl = defaultArchiveTTL
 	}
 	sess := archiveSession{Owner: actor.User.ID, Items: make([]files.Reach, 0, len(uris))}
+	nodes := make([]*files.Node, 0, len(uris))
 	for _, raw := range uris {
 		n, err := s.fs.Resolve(ctx, actor, raw)
 		if err != nil {
@@ -83,13 +90,19 @@ func (s *Service) Issue(ctx context.Context, actor drive.Actor, uris []string) (
 		if err := archivable(n); err != nil {
 			return files.IssuedURL{}, time.Time{}, errs.E(op, err)
 		}
+		nodes = append(nodes, n)
 		sess.Items = append(sess.Items, files.ReachOf(n))
 	}
 	// Counted once the session is sure to be made: refused requests make
 	// no session and use up none of the allowance.
-	if _, err := s.limiter.Reserve(ctx, throttle.Bucket{Key: throttle.Key(archiveSessionsBucket, strconv.Itoa(actor.User.ID)),
+	if _, err := s.limiter.Reserve(ctx, throttle.Bucket{Key: sessionsKey(ctx, actor),
 		Limit: maxArchiveSessions, Window: ttl}); err != nil {
 		return files.IssuedURL{}, time.Time{}, errs.E(op, err)
+	}
+	for _, n := range nodes {
+		if err := s.fs.SpendDownload(ctx, n); err != nil {
+			return files.IssuedURL{}, time.Time{}, errs.E(op, err)
+		}
 	}
 	expires := s.fs.Now().Add(ttl).Truncate(time.Second)
 	value, err := json.Marshal(sess)
@@ -102,6 +115,15 @@ func (s *Service) Issue(ctx context.Context, actor drive.Actor, uris []string) (
 	}
 	u := auth.SignURL(s.settings.SecretKey(), &url.URL{Path: PathPrefix + id + "/archive.zip"}, expires)
 	return files.IssuedURL{URL: u.String()}, expires, nil
+}
+
+// sessionsKey is the allowance actor's sessions count against: the user's,
+// or for anonymous visitors (all user 0) the client address's.
+func sessionsKey(ctx context.Context, actor drive.Actor) string {
+	if actor.IsAnonymous() {
+		return throttle.Key(archiveSessionsBucket, "addr", throttle.ClientIPFrom(ctx))
+	}
+	return throttle.Key(archiveSessionsBucket, strconv.Itoa(actor.User.ID))
 }
 
 // archivable refuses what an archive cannot hold: virtual roots, shortcuts,
@@ -131,9 +153,10 @@ type archiveEntry struct {
 	file *drive.File
 }
 
-// Open resolves session id for streaming, as the user who created it: each
-// URI the user may still download becomes entries, folders with all they
-// hold under relative paths. URIs that no longer resolve are skipped, as in
+// Open resolves session id for streaming, as the user who created it (for a
+// signed-out visitor, the anonymous user with the anonymous group as it is
+// now): each URI the user may still download becomes entries, folders with
+// all they hold under relative paths. URIs that no longer resolve are skipped, as in
 // Cloudreve. An unknown or expired session is errs.NotExist; more items than
 // the owner's group max_walked_files is ErrWalkLimit.
 func (s *Service) Open(ctx context.Context, id string) (*Archive, error) {
@@ -152,10 +175,8 @@ func (s *Service) Open(ctx context.Context, id string) (*Archive, error) {
 	if err := json.Unmarshal(raw, &sess); err != nil {
 		return nil, errs.E(op, errs.NotExist, "archive session unreadable")
 	}
-	actor, err := s.fs.ActorOf(ctx, sess.Owner)
-	if errs.Is(errs.NotExist, err) || (err == nil && actor.User.Status != drive.StatusActive) {
-		return nil, errs.E(op, errs.NotExist, "archive session owner is gone")
-	} else if err != nil {
+	actor, err := s.sessionActor(ctx, sess.Owner)
+	if err != nil {
 		return nil, errs.E(op, err)
 	}
 	if !actor.Can(drive.PermArchiveDownload) {
@@ -179,6 +200,24 @@ func (s *Service) Open(ctx context.Context, id string) (*Archive, error) {
 		}
 	}
 	return out, nil
+}
+
+// sessionActor is who a session acts as when fetched: the user who made it
+// as they are now (gone or no longer active is errs.NotExist), or the
+// anonymous user with the anonymous group's current permissions.
+func (s *Service) sessionActor(ctx context.Context, owner int) (*drive.Actor, error) {
+	if owner == drive.AnonymousUserID {
+		g, err := s.db.Group(ctx, drive.AnonymousGroupID)
+		if err != nil {
+			return nil, err
+		}
+		return &drive.Actor{User: &drive.User{ID: drive.AnonymousUserID, GroupID: g.ID, Group: g}}, nil
+	}
+	actor, err := s.fs.ActorOf(ctx, owner)
+	if errs.Is(errs.NotExist, err) || (err == nil && actor.User.Status != drive.StatusActive) {
+		return nil, errs.E("archiver.sessionActor", errs.NotExist, "archive session owner is gone")
+	}
+	return actor, err
 }
 
 // archiveEntries lists what item contributes, named relative to the

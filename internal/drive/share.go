@@ -41,8 +41,10 @@ func (s *Share) HasPassword() bool { return s.Password != "" }
 // Usable reports whether the share itself (expiry and download budget, not
 // its target) still allows access at t.
 func (s *Share) Usable(t time.Time) bool {
-	if !s.Expires.IsZero() && !t.Before(s.Expires) {
-		return false
-	}
-	return s.RemainDownloads != 0
+	return !s.Expired(t) && s.RemainDownloads != 0
+}
+
+// Expired reports whether the share's expiry has passed at t.
+func (s *Share) Expired(t time.Time) bool {
+	return !s.Expires.IsZero() && !t.Before(s.Expires)
 }

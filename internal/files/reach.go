@@ -35,9 +35,10 @@ func ReachOf(n *Node) Reach {
 // would now: in the owner's own files, the file must still be actor's and in
 // the live tree (not the trash); through a share, the share must still be
 // valid, the file its target or below it, and a non-owner's group still
-// allowed to open shares. The share password is not asked again: it was
-// checked when the item was first resolved. Anything else is
-// ErrPathNotExist.
+// allowed to open shares. The share password and download budget are not
+// asked again: the password was checked, and the download paid for
+// (SpendDownload), when the item was first resolved; an expired share no
+// longer reaches anything. Anything else is ErrPathNotExist.
 func (s *Service) NodeOf(ctx context.Context, actor drive.Actor, r Reach) (*Node, error) {
 	const op = "files.NodeOf"
 	f, err := s.db.FileByID(ctx, r.File)
@@ -65,7 +66,7 @@ func (s *Service) NodeOf(ctx context.Context, actor drive.Actor, r Reach) (*Node
 	} else if err != nil {
 		return nil, errs.E(op, err)
 	}
-	target, _, err := s.shareTarget(ctx, s.db, sh)
+	target, _, err := s.liveShareTarget(ctx, s.db, sh)
 	if err != nil {
 		return nil, errs.E(op, ErrPathNotExist)
 	}

@@ -68,8 +68,17 @@ func (s *Service) ShareTarget(ctx context.Context, sh *drive.Share) (*drive.File
 }
 
 func (s *Service) shareTarget(ctx context.Context, r reader, sh *drive.Share) (*drive.File, *drive.User, error) {
-	const op = "files.ShareTarget"
 	if !sh.Usable(s.now()) {
+		return nil, nil, errs.E("files.ShareTarget", ErrShareNotExist)
+	}
+	return s.liveShareTarget(ctx, r, sh)
+}
+
+// liveShareTarget is shareTarget without the download budget: the owner
+// active, the target still in their live tree, the expiry not passed.
+func (s *Service) liveShareTarget(ctx context.Context, r reader, sh *drive.Share) (*drive.File, *drive.User, error) {
+	const op = "files.ShareTarget"
+	if sh.Expired(s.now()) {
 		return nil, nil, errs.E(op, ErrShareNotExist)
 	}
 	owner, err := r.UserByID(ctx, sh.OwnerID)
