@@ -154,6 +154,16 @@ try {
     await page.getByRole('cell', { name: 'Default storage policy', exact: true }).waitFor();
     await tab('Nodes').click();
     await page.getByRole('cell', { name: 'Master', exact: true }).waitFor();
+    // Test connection pings the form's slave; this one is on loopback, which
+    // the outgoing connection rules refuse by default, and the toast says why.
+    await page.getByRole('button', { name: 'New node' }).click();
+    await dialog().getByLabel('Name').fill('Edge');
+    await dialog().getByLabel('Server').fill('http://127.0.0.1:9/');
+    await dialog().getByLabel('Shared secret').fill('k'.repeat(64));
+    await dialog().getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText(/Failed to connect to node: 127\.0\.0\.1 is not a public address/).waitFor();
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+    await dialog().waitFor({ state: 'detached' });
     await tab('Tasks').click();
     await page.getByRole('cell', { name: 'recycle', exact: true }).waitFor();
     await tab('Tools').click();

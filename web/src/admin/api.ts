@@ -195,6 +195,7 @@ export const admin = {
   nodes: (req: ListRequest) => list<Node>('/node', 'nodes', req),
   saveNode: (n: Node) => (n.id ? put<Node>('/node/' + n.id, { node: n }) : put<Node>('/node', { node: n })),
   deleteNode: (id: number) => del('/node/' + id),
+  testNode: (n: Node) => post<void>('/node/test', { node: n }),
 
   queueMetrics: () => get<QueueMetric[]>('/queue/metrics'),
 

@@ -527,6 +527,22 @@ function NodeForm({ node, close }: { node: Node | null; close: (n: Node | null) 
   const [status, setStatus] = useState(node?.status ?? 'active');
   const [weight, setWeight] = useState(String(node?.weight ?? 1));
   const master = node?.type === 'master';
+  const [testing, setTesting] = useState(false);
+  // Tests the form's values, saved or not: the server pings the slave.
+  const test = async () => {
+    setTesting(true);
+    try {
+      await admin.testNode({ ...node, server, slave_key: key });
+      toast(t('admin.nodeReachable'));
+    } catch (e) {
+      // The server's message says why (unreachable, refused, wrong key),
+      // which the generic text of its code would hide.
+      const err = e as { code?: number; message?: string };
+      toast(err.code === 40001 && err.message ? err.message : errorMessage(e), 'error');
+    } finally {
+      setTesting(false);
+    }
+  };
   const { error, busy, submit } = useSave(() => admin.saveNode({
     ...node, name, server, slave_key: key, status, weight: Number(weight) || 0,
   }), close);
@@ -539,6 +555,11 @@ function NodeForm({ node, close }: { node: Node | null; close: (n: Node | null) 
       <Select label="admin.status" value={status} onChange={setStatus}
         options={['active', 'suspended'].map((s) => ({ value: s, label: s }))} />
       <TextField label="admin.weight" type="number" value={weight} onInput={setWeight} />
+      {!master && (
+        <button type="button" class="btn" disabled={testing || !server || !key} onClick={() => void test()}>
+          {t('admin.testNode')}
+        </button>
+      )}
       <FormActions error={error} busy={busy} close={() => close(null)} />
     </form>
   );

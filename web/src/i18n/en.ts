@@ -133,6 +133,8 @@ const en = {
   'admin.settings': 'Settings',
   'admin.shares': 'Shares',
   'admin.size': 'Size',
+  'admin.testNode': 'Test connection',
+  'admin.nodeReachable': 'The node answered and called this site back',
   'admin.slaveKey': 'Shared secret',
   'admin.smtpHost': 'SMTP server',
   'admin.smtpPort': 'SMTP port',

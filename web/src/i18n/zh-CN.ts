@@ -135,6 +135,8 @@ const zh: Catalogue = {
   'admin.settings': '设置',
   'admin.shares': '分享',
   'admin.size': '大小',
+  'admin.testNode': '测试连接',
+  'admin.nodeReachable': '节点已响应并成功回调本站',
   'admin.slaveKey': '通信密钥',
   'admin.smtpHost': 'SMTP 服务器',
   'admin.smtpPort': 'SMTP 端口',
