@@ -300,21 +300,13 @@ func (r *runner) AdminFiles(ctx context.Context, f FileFilter, p Page) ([]*drive
 
 // FilesByIDs returns the files of ids that exist, in id order.
 func (r *runner) FilesByIDs(ctx context.Context, ids []int) ([]*drive.File, error) {
-	const op = "store.FilesByIDs"
 	var out []*drive.File
-	for _, chunk := range chunks(ids) {
-		rows, err := r.x.QueryContext(ctx, r.inQuery(`SELECT `+fileColumns+` FROM files WHERE id IN (%s) ORDER BY id`,
-			len(chunk)), intArgs(chunk)...)
-		if err != nil {
-			return nil, classify(op, err)
-		}
-		fs, err := scanFiles(rows)
-		if err != nil {
-			return nil, classify(op, err)
-		}
-		out = append(out, fs...)
-	}
-	return out, nil
+	err := r.eachRowIn(ctx, ids, `SELECT `+fileColumns+` FROM files WHERE id IN (%s) ORDER BY id`, func(rows *sql.Rows) error {
+		f, err := scanFile(rows)
+		out = append(out, f)
+		return err
+	})
+	return out, classify("store.FilesByIDs", err)
 }
 
 var renameFileAdmin = define("RenameFileAdmin", `UPDATE files SET name = ?, updated_at = ? WHERE id = ?`)
@@ -687,85 +679,44 @@ func prefixed(p, cols string) string {
 // EntitiesOfFiles returns the entities linked to each of files, newest
 // first per file.
 func (r *runner) EntitiesOfFiles(ctx context.Context, files []int) (map[int][]*drive.Entity, error) {
-	const op = "store.EntitiesOfFiles"
 	out := map[int][]*drive.Entity{}
-	for _, chunk := range chunks(files) {
-		rows, err := r.x.QueryContext(ctx, r.inQuery(`SELECT fe.file_id, `+prefixed("e.", entityColumns)+`
+	err := r.eachRowIn(ctx, files, `SELECT fe.file_id, `+prefixed("e.", entityColumns)+`
  FROM file_entities fe JOIN entities e ON e.id = fe.entity_id WHERE fe.file_id IN (%s) ORDER BY fe.file_id, e.id DESC`,
-			len(chunk)), intArgs(chunk)...)
-		if err != nil {
-			return nil, classify(op, err)
-		}
-		err = eachRow(rows, func() error {
+		func(rows *sql.Rows) error {
 			var file int
 			e, err := scanEntity(prefixScanner{rows, &file})
 			out[file] = append(out[file], e)
 			return err
 		})
-		if err != nil {
-			return nil, classify(op, err)
-		}
-	}
-	return out, nil
+	return out, classify("store.EntitiesOfFiles", err)
 }
 
 // DirectLinksOfFiles returns the direct links of each of files, oldest first.
 func (r *runner) DirectLinksOfFiles(ctx context.Context, files []int) (map[int][]*drive.DirectLink, error) {
-	const op = "store.DirectLinksOfFiles"
 	out := map[int][]*drive.DirectLink{}
-	for _, chunk := range chunks(files) {
-		rows, err := r.x.QueryContext(ctx, r.inQuery(`SELECT `+directLinkColumns+` FROM direct_links
- WHERE file_id IN (%s) ORDER BY file_id, id`, len(chunk)), intArgs(chunk)...)
-		if err != nil {
-			return nil, classify(op, err)
+	err := r.eachRowIn(ctx, files, `SELECT `+directLinkColumns+` FROM direct_links
+ WHERE file_id IN (%s) ORDER BY file_id, id`, func(rows *sql.Rows) error {
+		l, err := scanDirectLink(rows)
+		if err == nil {
+			out[l.FileID] = append(out[l.FileID], l)
 		}
-		err = eachRow(rows, func() error {
-			l, err := scanDirectLink(rows)
-			if err == nil {
-				out[l.FileID] = append(out[l.FileID], l)
-			}
-			return err
-		})
-		if err != nil {
-			return nil, classify(op, err)
-		}
-	}
-	return out, nil
+		return err
+	})
+	return out, classify("store.DirectLinksOfFiles", err)
 }
 
 // SharesOfFiles returns the share links of each of files, oldest first.
 func (r *runner) SharesOfFiles(ctx context.Context, files []int) (map[int][]*drive.Share, error) {
-	const op = "store.SharesOfFiles"
 	out := map[int][]*drive.Share{}
-	for _, chunk := range chunks(files) {
-		rows, err := r.x.QueryContext(ctx, r.inQuery(`SELECT `+shareColumns+` FROM shares
- WHERE file_id IN (%s) ORDER BY file_id, id`, len(chunk)), intArgs(chunk)...)
-		if err != nil {
-			return nil, classify(op, err)
+	err := r.eachRowIn(ctx, files, `SELECT `+shareColumns+` FROM shares
+ WHERE file_id IN (%s) ORDER BY file_id, id`, func(rows *sql.Rows) error {
+		sh, err := scanShare(rows)
+		if err == nil {
+			out[sh.FileID] = append(out[sh.FileID], sh)
 		}
-		err = eachRow(rows, func() error {
-			sh, err := scanShare(rows)
-			if err == nil {
-				out[sh.FileID] = append(out[sh.FileID], sh)
-			}
-			return err
-		})
-		if err != nil {
-			return nil, classify(op, err)
-		}
-	}
-	return out, nil
-}
-
-// eachRow calls fn for every row, then closes rows.
-func eachRow(rows *sql.Rows, fn func() error) error {
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return err
+	})
+	return out, classify("store.SharesOfFiles", err)
 }
 
 // prefixScanner scans a leading column into first, then hands the rest to

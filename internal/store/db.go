@@ -343,6 +343,29 @@ func column[T any](ctx context.Context, r *runner, q *query, args ...any) ([]T, 
 	return out, rows.Err()
 }
 
+// eachRowIn runs format, a query whose one %s becomes the placeholders of
+// ids, over chunks of at most maxIn ids, and calls fn for every row.
+func (r *runner) eachRowIn(ctx context.Context, ids []int, format string, fn func(rows *sql.Rows) error) error {
+	for _, chunk := range chunks(ids) {
+		rows, err := r.x.QueryContext(ctx, r.inQuery(format, len(chunk)), intArgs(chunk)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // insert runs an INSERT ... RETURNING id and returns the new id.
 func (r *runner) insert(ctx context.Context, q *query, args ...any) (int, error) {
 	if r.d == dialectMySQL {

@@ -96,30 +96,16 @@ type EntityLink struct {
 
 // LinksOf returns the entity links of the given files.
 func (r *runner) LinksOf(ctx context.Context, files []int) ([]EntityLink, error) {
-	const op = "store.LinksOf"
 	var out []EntityLink
-	for _, chunk := range chunks(files) {
-		rows, err := r.x.QueryContext(ctx, r.inQuery(`SELECT fe.file_id, f.owner_id, e.id, e.size
+	err := r.eachRowIn(ctx, files, `SELECT fe.file_id, f.owner_id, e.id, e.size
  FROM file_entities fe JOIN entities e ON e.id = fe.entity_id JOIN files f ON f.id = fe.file_id
- WHERE fe.file_id IN (%s)`, len(chunk)), intArgs(chunk)...)
-		if err != nil {
-			return nil, classify(op, err)
-		}
-		for rows.Next() {
-			var l EntityLink
-			if err := rows.Scan(&l.FileID, &l.OwnerID, &l.EntityID, &l.Size); err != nil {
-				rows.Close()
-				return nil, classify(op, err)
-			}
-			out = append(out, l)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, classify(op, err)
-		}
-	}
-	return out, nil
+ WHERE fe.file_id IN (%s)`, func(rows *sql.Rows) error {
+		var l EntityLink
+		err := rows.Scan(&l.FileID, &l.OwnerID, &l.EntityID, &l.Size)
+		out = append(out, l)
+		return err
+	})
+	return out, classify("store.LinksOf", err)
 }
 
 var orphanEntities = define("OrphanEntities", `SELECT `+entityColumns+` FROM entities

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/stratus-drive/stratus/internal/errs"
 )
@@ -16,29 +17,15 @@ type Meta struct {
 
 // MetadataOf returns the metadata of the given files.
 func (r *runner) MetadataOf(ctx context.Context, files []int) ([]Meta, error) {
-	const op = "store.MetadataOf"
 	var out []Meta
-	for _, chunk := range chunks(files) {
-		rows, err := r.x.QueryContext(ctx, r.inQuery(`SELECT file_id, name, value, is_public FROM metadata
- WHERE file_id IN (%s) ORDER BY file_id, name`, len(chunk)), intArgs(chunk)...)
-		if err != nil {
-			return nil, classify(op, err)
-		}
-		for rows.Next() {
-			var m Meta
-			if err := rows.Scan(&m.FileID, &m.Name, &m.Value, &m.Public); err != nil {
-				rows.Close()
-				return nil, classify(op, err)
-			}
-			out = append(out, m)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, classify(op, err)
-		}
-	}
-	return out, nil
+	err := r.eachRowIn(ctx, files, `SELECT file_id, name, value, is_public FROM metadata
+ WHERE file_id IN (%s) ORDER BY file_id, name`, func(rows *sql.Rows) error {
+		var m Meta
+		err := rows.Scan(&m.FileID, &m.Name, &m.Value, &m.Public)
+		out = append(out, m)
+		return err
+	})
+	return out, classify("store.MetadataOf", err)
 }
 
 var upsertMeta = define("UpsertMetadata", `INSERT INTO metadata (file_id, name, value, is_public, created_at, updated_at)

@@ -205,29 +205,14 @@ func scanShare(s scanner) (*drive.Share, error) {
 
 // SharedFiles reports which of files have at least one share link.
 func (r *runner) SharedFiles(ctx context.Context, files []int) (map[int]bool, error) {
-	const op = "store.SharedFiles"
 	out := map[int]bool{}
-	for _, chunk := range chunks(files) {
-		rows, err := r.x.QueryContext(ctx, r.inQuery(`SELECT DISTINCT file_id FROM shares WHERE file_id IN (%s)`,
-			len(chunk)), intArgs(chunk)...)
-		if err != nil {
-			return nil, classify(op, err)
-		}
-		for rows.Next() {
-			var id int
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, classify(op, err)
-			}
-			out[id] = true
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, classify(op, err)
-		}
-	}
-	return out, nil
+	err := r.eachRowIn(ctx, files, `SELECT DISTINCT file_id FROM shares WHERE file_id IN (%s)`, func(rows *sql.Rows) error {
+		var id int
+		err := rows.Scan(&id)
+		out[id] = true
+		return err
+	})
+	return out, classify("store.SharedFiles", err)
 }
 
 var sharesOfFile = define("SharesOfFile", `SELECT `+shareColumns+` FROM shares WHERE file_id = ? ORDER BY id`)
