@@ -20,16 +20,18 @@ if [ -z "$work" ]; then
   trap 'rm -rf "$work"' EXIT
 fi
 mkdir -p "$work"
-# BENCH_BASE names a git revision measured first, built in a temporary
-# worktree, so that before and after figures come from the same run.
+# BENCH_BASE names a git revision whose server is measured first (built in a
+# temporary worktree, measured by this checkout's benchfiles), so that before
+# and after figures come from the same run.
 if [ -n "${BENCH_BASE:-}" ]; then
   base=$(mktemp -d "${TMPDIR:-/var/tmp}/stratus-bench-base.XXXXXX")
   git worktree add --detach "$base" "$BENCH_BASE" >/dev/null 2>&1
-  (cd "$base" && go build -o "$work/stratus-base" ./cmd/stratus && go build -o "$work/benchfiles-base" ./scripts/benchfiles)
+  (cd "$base" && go build -o "$work/stratus-base" ./cmd/stratus)
   git worktree remove --force "$base"
+  go build -o "$work/benchfiles" ./scripts/benchfiles # one measuring tool for both servers
   echo "== before: $(git log -1 --format='%h %s' "$BENCH_BASE")"
   mkdir -p "$work/base"
-  "$work/benchfiles-base" -bin "$work/stratus-base" -dir "$work/base" "$@"
+  "$work/benchfiles" -bin "$work/stratus-base" -dir "$work/base" "$@"
   rm -rf "$work/base"
   echo "== after: $(git log -1 --format='%h %s')"
 fi

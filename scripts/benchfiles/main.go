@@ -310,7 +310,13 @@ func (b *bench) contentURL(uri string) (string, error) {
 	if err := b.call("POST", "/file/url", map[string]any{"uris": []string{uri}}, &out); err != nil {
 		return "", err
 	}
-	return out.URLs[0].URL, nil
+	// The URL is absolute on the configured site URL (http://localhost:5212
+	// by default); the bench server listens elsewhere.
+	u, err := url.Parse(out.URLs[0].URL)
+	if err != nil {
+		return "", err
+	}
+	return b.base + u.RequestURI(), nil
 }
 
 // get reads a URL (with an optional Range) into w and returns the bytes read.
