@@ -267,6 +267,17 @@ func checkIDs(op string, ids []int) error {
 	return nil
 }
 
+// checkSaveID checks the ID of a save: none when creating, one when editing.
+func checkSaveID(op string, id int, create bool) error {
+	if create && id != 0 {
+		return errs.E(op, errs.Invalid, "ID must be 0")
+	}
+	if !create && id <= 0 {
+		return errs.E(op, errs.Invalid, "ID is required")
+	}
+	return nil
+}
+
 // eachID answers a batch request: the actor must be an administrator and
 // ids a valid list (checkIDs); one runs for every id, and the ids it fails
 // for come back together as one errs.Batch.

@@ -94,11 +94,8 @@ func (s *Service) SaveGroup(ctx context.Context, actor drive.Actor, g *drive.Gro
 	if err := authorize(op, actor); err != nil {
 		return GroupView{}, err
 	}
-	if create && g.ID != 0 {
-		return GroupView{}, errs.E(op, errs.Invalid, "ID must be 0")
-	}
-	if !create && g.ID <= 0 {
-		return GroupView{}, errs.E(op, errs.Invalid, "ID is required")
+	if err := checkSaveID(op, g.ID, create); err != nil {
+		return GroupView{}, err
 	}
 	if err := checkGroup(op, g); err != nil {
 		return GroupView{}, err

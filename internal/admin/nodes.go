@@ -95,11 +95,8 @@ func (s *Service) SaveNode(ctx context.Context, actor drive.Actor, n *drive.Node
 	if err := authorize(op, actor); err != nil {
 		return NodeView{}, err
 	}
-	if create && n.ID != 0 {
-		return NodeView{}, errs.E(op, errs.Invalid, "ID must be 0")
-	}
-	if !create && n.ID <= 0 {
-		return NodeView{}, errs.E(op, errs.Invalid, "ID is required")
+	if err := checkSaveID(op, n.ID, create); err != nil {
+		return NodeView{}, err
 	}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if create {
