@@ -41,9 +41,9 @@ func browserTools(t *testing.T) (node, webDir string) {
 func TestWebApp(t *testing.T) {
 	node, webDir := browserTools(t)
 	testenv.EachDialect(t, testenv.Options{}, func(t *testing.T, env *testenv.Env) {
-		// The signed-in share visitor's zip needs the archive permission,
-		// which the default user group lacks.
-		setGroupPermission(t, env, drive.UserGroupID, int(drive.PermArchiveDownload), true)
+		// The anonymous share visitor's zip needs the archive permission,
+		// which the default anonymous group lacks.
+		setGroupPermission(t, env, drive.AnonymousGroupID, int(drive.PermArchiveDownload), true)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, node, "e2e/app.e2e.mjs")

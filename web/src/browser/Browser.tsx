@@ -3,13 +3,13 @@
 // selection by mouse, keyboard and rubber band, context menu, drag and
 // drop, the info panel and previews.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { files, shares } from '../api';
+import { files, shares, site } from '../api';
 import { ApiError } from '../api/client';
-import type { FileItem, Share } from '../api/types';
+import type { FileItem, Share, User } from '../api/types';
 import { Icon, fileIcon } from '../components/Icon';
 import { openContextMenu, type MenuItem } from '../components/Menu';
 import { errorMessage, t, useLocale } from '../i18n';
-import { Cap, hasBit } from '../lib/bits';
+import { Cap, Perm, hasBit } from '../lib/bits';
 import { formatDate, formatSize } from '../lib/format';
 import { homeURL, navigate } from '../lib/router';
 import { useStore } from '../lib/store';
@@ -129,6 +129,15 @@ function Explorer({ uri, share }: { uri: string; share?: Share }) {
   const ids = useMemo(() => items.map((i) => i.id), [items]);
   useEffect(() => setSel((x) => prune(x, ids)), [ids]);
   const selected = items.filter((i) => sel.ids.has(i.id));
+  // A share visitor is offered a zip when their group may download
+  // archives; a signed-out one is the anonymous group of the site config.
+  const [guest, setGuest] = useState<User | null>(null);
+  useEffect(() => {
+    if (share && user === null) site.config('basic').then((c) => setGuest(c.user), () => setGuest(null));
+  }, [share?.id, user]);
+  const mayZip = hasBit((user ?? guest)?.group?.permission, Perm.archiveDownload);
+  const toDownload = selected.length ? selected : items;
+  const needsZip = toDownload.length > 1 || toDownload.some((i) => i.type !== 0);
   const cap = s.meta?.props.capability;
   const can = (bit: number) => hasBit(cap, bit);
   const isTrash = parsed.fs === 'trash';
@@ -286,7 +295,8 @@ function Explorer({ uri, share }: { uri: string; share?: Share }) {
             {user && user.id !== share.owner.id && (
               <button class="btn" onClick={() => void act.saveShortcut(share, uri)}><Icon name="plus" /> {t('share.save')}</button>
             )}
-            {items.length > 0 && <button class="btn" onClick={() => void act.download(selected.length ? selected : items)}><Icon name="download" /> {selected.length ? t('share.downloadSelected') : t('share.downloadAll')}</button>}
+            {items.length > 0 && (!needsZip || mayZip) && <button class="btn" onClick={() => void act.download(toDownload)}><Icon name="download" /> {selected.length ? t('share.downloadSelected') : t('share.downloadAll')}</button>}
+            {items.length > 0 && needsZip && !mayZip && !user && <small class="muted">{t('share.zipNeedsSignIn')}</small>}
           </div>
         )}
         <nav class="crumbs" aria-label={t('browser.breadcrumbs')}>

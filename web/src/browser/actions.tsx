@@ -129,7 +129,7 @@ export async function download(items: FileItem[]) {
       saveURL(r.urls[0].url);
     }
   } catch (e) {
-    // The server builds zips for signed-in users only.
+    // Zips need the archive-download permission; signed out, signing in may bring it.
     if (e instanceof ApiError && (e.code === 401 || e.code === 40007) && !me.get()) toast(t('share.zipNeedsSignIn'), 'error');
     else fail(e);
   }

@@ -15,3 +15,6 @@ export const Cap = {
   create: 0, rename: 1, upload: 6, download: 7, metadata: 8, list: 9, thumb: 10, hardDelete: 14,
   softDelete: 16, restore: 17, share: 18, info: 19, versions: 20, enter: 23, props: 24,
 } as const;
+
+/** Group permission bits (conventions §8.1) the app looks at. */
+export const Perm = { archiveDownload: 4 } as const;
