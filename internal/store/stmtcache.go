@@ -18,17 +18,27 @@ type stmtCache struct {
 	stmts map[*query]*sql.Stmt
 }
 
-// prepared returns q's statement, preparing it on first use; nil when it
-// cannot be prepared (the caller then runs the text, which reports the error).
-func (c *stmtCache) prepared(ctx context.Context, q *query) *sql.Stmt {
+// cached returns q's statement when it has been prepared, else nil.
+func (c *stmtCache) cached(q *query) *sql.Stmt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s, ok := c.stmts[q]; ok {
-		return s
-	}
+	return c.stmts[q]
+}
+
+// prepare prepares q on the pool and keeps it; nil when it cannot be
+// prepared (the caller then runs the text, which reports the error). The
+// lock is not held while preparing: preparing waits for a free connection,
+// and a transaction that holds one may be waiting for the lock.
+func (c *stmtCache) prepare(ctx context.Context, q *query) *sql.Stmt {
 	s, err := c.db.PrepareContext(ctx, q.text[dialectSQLite])
 	if err != nil {
 		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if have, ok := c.stmts[q]; ok {
+		s.Close()
+		return have
 	}
 	c.stmts[q] = s
 	return s
@@ -53,19 +63,37 @@ func Statements() int64 { return statements.Load() }
 
 // stmt returns the prepared form of q for this runner, or nil to run text.
 // In a transaction the statement is bound to it once and reused.
+//
+// A transaction never prepares on the pool: on SQLite every other
+// connection may be waiting at BEGIN for the write lock this transaction
+// holds, so waiting for one of them would stall until the busy timeout.
+// A statement not cached yet is prepared on the transaction's own
+// connection, and cached from the pool in the background.
 func (r *runner) stmt(ctx context.Context, q *query) *sql.Stmt {
 	statements.Add(1)
 	if r.cache == nil {
 		return nil
 	}
-	s := r.cache.prepared(ctx, q)
-	if s == nil || r.tx == nil {
+	s := r.cache.cached(q)
+	if r.tx == nil {
+		if s == nil {
+			s = r.cache.prepare(ctx, q)
+		}
 		return s
 	}
 	if ts, ok := r.txStmts[q]; ok {
 		return ts
 	}
-	ts := r.tx.StmtContext(ctx, s)
+	var ts *sql.Stmt
+	if s != nil {
+		ts = r.tx.StmtContext(ctx, s)
+	} else {
+		var err error
+		if ts, err = r.tx.PrepareContext(ctx, q.text[dialectSQLite]); err != nil {
+			return nil
+		}
+		go r.cache.prepare(context.WithoutCancel(ctx), q)
+	}
 	if r.txStmts == nil {
 		r.txStmts = map[*query]*sql.Stmt{}
 	}
