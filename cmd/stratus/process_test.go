@@ -291,7 +291,10 @@ func TestGracefulShutdown(t *testing.T) {
 	if _, err := pw.Write(avatar[:half]); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond) // let the server start reading it
+	// Let the server start reading it. No condition to wait on: the server
+	// shows nothing of a request whose body is still arriving (the pipe's
+	// Write returning only means the bytes reached the socket).
+	time.Sleep(300 * time.Millisecond)
 
 	p.signal(syscall.SIGTERM)
 	p.waitLog("shutting down", 5*time.Second)
@@ -383,6 +386,8 @@ func TestGracePeriod(t *testing.T) {
 	defer c.Close()
 	// Headers promising a body that never comes.
 	io.WriteString(c, "PUT /api/v4/user/setting/avatar HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc")
+	// Let the server take the request in; it shows nothing observable of a
+	// request whose body never comes (see TestGracefulShutdown).
 	time.Sleep(200 * time.Millisecond)
 	start := time.Now()
 	p.signal(syscall.SIGTERM)

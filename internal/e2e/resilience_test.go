@@ -260,6 +260,41 @@ func checkContent(t *testing.T, c *testenv.Client, uri string, want []byte) {
 	}
 }
 
+// waitFor polls cond until it holds, failing the test after timeout. It
+// waits for a state the server reaches on its own; it asserts no timing.
+func waitFor(t testing.TB, timeout time.Duration, cond func() bool, what string) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %s", timeout, what)
+		}
+	}
+}
+
+// partOnDisk reports whether some multipart upload of the local driver under
+// dataDir holds want at offset in its data file: the bytes of a chunk have
+// reached the disk.
+func partOnDisk(t testing.TB, dataDir string, offset int64, want []byte) bool {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dataDir, "storage", ".stratus-uploads", "*", "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, len(want))
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			continue // completed or aborted meanwhile
+		}
+		_, err = f.ReadAt(got, offset)
+		f.Close()
+		if err == nil && bytes.Equal(got, want) {
+			return true
+		}
+	}
+	return false
+}
+
 // storageFiles lists the regular files under the local driver's root,
 // relative to it, and fails on driver leftovers: a pending upload directory
 // or a temporary file.
@@ -324,6 +359,9 @@ func TestUploadClientDisconnect(t *testing.T) {
 		rawChunk(t, env.URL, alice.Token, s.SessionID, 3, int64(len(c3)), c3[:len(c3)-1], endRST)
 		// A connection that stays open with half a body, abandoned later.
 		open, _ := rawChunk(t, env.URL, alice.Token, s.SessionID, 1, int64(len(c1)), c1[:100], endOpen)
+		// A grace before negative checks (nothing completed), not a wait for
+		// a state: the reset and the open attempt leave nothing observable.
+		// Were it short, the checks would pass, not flake.
 		time.Sleep(100 * time.Millisecond)
 		checkPlaceholder(t, alice, uri, s.SessionID)
 		if used := capacityUsed(t, alice); used != int64(len(data)) {
@@ -363,7 +401,11 @@ func TestUploadStalledClientRetry(t *testing.T) {
 	c0 := chunkOf(data, chunk, 0)
 	stalled, _ := rawChunk(t, env.URL, alice.Token, s.SessionID, 0, chunk, c0[:chunk/3], endOpen)
 	defer stalled.Close()
-	time.Sleep(100 * time.Millisecond) // the server is now waiting for the rest
+	// Not replaceable by a condition: a partial chunk shorter than the copy
+	// buffer (storage.BufferSize) leaves no trace on disk or in the API while
+	// the server waits for the rest, so this only gives the stalled attempt
+	// a head start. Were it late, the test would still pass, not flake.
+	time.Sleep(100 * time.Millisecond)
 
 	retry := func(i int) (int, error) {
 		req, _ := http.NewRequest("POST", env.URL+"/api/v4/file/upload/"+s.SessionID+"/"+strconv.Itoa(i),
@@ -386,7 +428,13 @@ func TestUploadStalledClientRetry(t *testing.T) {
 	checkContent(t, alice, uri, data)
 	// The stalled attempt, should its bytes still arrive, changes nothing.
 	stalled.Write(c0[chunk/3:])
-	time.Sleep(100 * time.Millisecond)
+	// Its reply, whatever it says, means the server is done with it.
+	stalled.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if resp, err := http.ReadResponse(bufio.NewReader(stalled), nil); err == nil {
+		resp.Body.Close()
+	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("the server never ended the stalled attempt: %v", err)
+	}
 	checkContent(t, alice, uri, data)
 	if used := capacityUsed(t, alice); used != int64(len(data)) {
 		t.Errorf("used %d, want %d", used, len(data))
@@ -526,7 +574,9 @@ func TestUploadServerKilled(t *testing.T) {
 	}
 	c2 := chunkOf(data, chunk, 2)
 	conn, _ := rawChunk(t, p.URL, token, s.SessionID, 2, int64(len(c2)), c2[:len(c2)/2], endOpen)
-	time.Sleep(200 * time.Millisecond) // let the server write what it got
+	// Killed once the server has written some of what it got.
+	waitFor(t, 30*time.Second, func() bool { return partOnDisk(t, dataDir, 2*chunk, c2[:4096]) },
+		"chunk 2's first bytes on disk")
 	p.kill(t)
 	conn.Close()
 
@@ -564,7 +614,9 @@ func TestUploadServerKilled(t *testing.T) {
 	}
 	last := chunkOf(data2, chunk, 2)
 	conn, _ = rawChunk(t, p.URL, token, s2.SessionID, 2, int64(len(last)), last, endOpen)
-	time.Sleep(time.Duration(mrand.IntN(60)) * time.Millisecond) // lands in a different step each run
+	// Not a wait: a deliberately random kill point, so that over many runs
+	// the kill lands in a different step of finishing the upload.
+	time.Sleep(time.Duration(mrand.IntN(60)) * time.Millisecond)
 	p.kill(t)
 	conn.Close()
 	p = startStratus(t, bin, dataDir)
