@@ -401,6 +401,24 @@ try {
     await info.getByRole('button', { name: 'Close' }).click();
   }, page);
 
+  await step('info panel: add a tag, see it through the API, remove it', async () => {
+    await option('a.txt').click({ button: 'right' });
+    await menuItem('Details').click();
+    const info = page.getByRole('complementary', { name: 'Details' });
+    await info.getByRole('textbox', { name: 'New tag' }).fill('e2e-tag');
+    await info.getByRole('textbox', { name: 'New tag' }).press('Enter');
+    await info.getByRole('button', { name: 'Remove tag e2e-tag' }).waitFor();
+    const meta = await page.evaluate(async () => {
+      const token = JSON.parse(localStorage.getItem('stratus.token') ?? 'null');
+      const r = await fetch('/api/v4/file/info?uri=' + encodeURIComponent('cloudreve://my/public/a.txt'), { headers: { Authorization: 'Bearer ' + token.access_token } });
+      return (await r.json()).data.metadata;
+    });
+    assert.equal(meta['tag:e2e-tag'], '');
+    await info.getByRole('button', { name: 'Remove tag e2e-tag' }).click();
+    await info.getByRole('button', { name: 'Remove tag e2e-tag' }).waitFor({ state: 'detached' });
+    await info.getByRole('button', { name: 'Close' }).click();
+  }, page);
+
   await step('two-step verification: turn on, sign in with a code, turn off', async () => {
     await page.goto(base + '/settings');
     await page.getByRole('button', { name: 'Set up two-step verification' }).click();

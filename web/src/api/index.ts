@@ -75,6 +75,7 @@ export const files = {
   cancelUpload: (id: string, uri: string) => send<void>('DELETE', '/file/upload', { id, uri }),
   createDirectLinks: (uris: string[]) => send<{ link: string; file_url: string }[]>('PUT', '/file/source', { uris }),
   deleteDirectLink: (id: string) => send<void>('DELETE', '/file/source/' + encodeURIComponent(id)),
+  patchMetadata: (uris: string[], patches: T.MetadataPatch[]) => send<void>('PATCH', '/file/metadata', { uris, patches }),
   putContent: (uri: string, body: Blob) =>
     client.request<T.FileItem>('/file/content', { method: 'PUT', query: { uri }, raw: body, headers: { 'Content-Type': 'application/octet-stream' } }),
 };

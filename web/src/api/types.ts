@@ -163,3 +163,10 @@ export interface UserSettings {
   version_retention_enabled: boolean;
   version_retention_max?: number;
 }
+
+// One change of PATCH /file/metadata: upsert key=value, or remove the key.
+export interface MetadataPatch {
+  key: string;
+  value?: string;
+  remove?: boolean;
+}

@@ -1,14 +1,23 @@
-// The info panel: size, place, dates, versions (restore, delete), direct
-// links and share links of one item.
+// The info panel: size, place, dates, tags and metadata (add, remove),
+// versions (restore, delete), direct links and share links of one item.
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { files } from '../api';
-import type { FileItem } from '../api/types';
+import type { FileItem, MetadataPatch } from '../api/types';
 import { Icon, fileIcon } from '../components/Icon';
 import { errorMessage, t } from '../i18n';
 import { formatDate, formatSize } from '../lib/format';
 import { parentURI, parseURI } from '../lib/uri';
 import { toast } from '../state';
 import { copyText } from './actions';
+import { addTag, removeKey, splitMetadata } from './metadata';
+
+// serverMessage prefers the server's own words on a refused patch (they
+// name the bound that was broken) over the generic text for the code.
+function serverMessage(e: unknown): string {
+  const m = (e as { message?: string })?.message;
+  return typeof (e as { code?: number })?.code === 'number' && m ? m : errorMessage(e);
+}
 
 export function InfoPanel({ item, onClose }: { item: FileItem | null; onClose: () => void }) {
   const [full, setFull] = useState<FileItem | null>(null);
@@ -22,6 +31,12 @@ export function InfoPanel({ item, onClose }: { item: FileItem | null; onClose: (
   }, [item?.id, n]);
   const versions = (full?.extended_info?.entities ?? []).filter((e) => e.type === 0);
   const run = (p: Promise<unknown>) => p.then(() => setN((x) => x + 1), (e) => toast(errorMessage(e), 'error'));
+  const [tagName, setTagName] = useState('');
+  const [metaError, setMetaError] = useState('');
+  const patch = (p: MetadataPatch) =>
+    files.patchMetadata([item!.path], [p]).then(() => { setMetaError(''); setN((x) => x + 1); return true; }, (e) => { setMetaError(serverMessage(e)); return false; });
+  const meta = splitMetadata(full ? full.metadata : item?.metadata);
+  const editable = item?.owned === true && !!full;
   return (
     <aside class="info" aria-label={t('info.title')}>
       <header>
@@ -44,8 +59,45 @@ export function InfoPanel({ item, onClose }: { item: FileItem | null; onClose: (
             <dt>{t('info.created')}</dt>
             <dd>{formatDate(item.created_at)}</dd>
           </dl>
-          {item.metadata && Object.keys(item.metadata).filter((k) => k.startsWith('tag:')).length > 0 && (
-            <p class="tags">{Object.keys(item.metadata).filter((k) => k.startsWith('tag:')).map((k) => <span class="tag" key={k}>{k.slice(4)}</span>)}</p>
+          <section>
+            <h3><Icon name="tag" size={16} /> {t('info.tags')}</h3>
+            {meta.tags.length > 0 && (
+              <p class="tags">
+                {meta.tags.map((g) => (
+                  <span class="tag" key={g.name} style={g.color ? { borderLeft: '4px solid ' + g.color } : undefined}>
+                    {g.name}
+                    {editable && <button class="icon-btn" aria-label={t('info.removeTag', { name: g.name })} onClick={() => patch(removeKey('tag:' + g.name))}><Icon name="close" size={12} /></button>}
+                  </span>
+                ))}
+              </p>
+            )}
+            {editable && (
+              <form class="tag-form" onSubmit={(e) => {
+                e.preventDefault();
+                const p = addTag(tagName);
+                if (p) patch(p).then((ok) => ok && setTagName(''));
+              }}>
+                <input aria-label={t('info.newTag')} placeholder={t('info.newTag')} value={tagName} onInput={(e) => setTagName(e.currentTarget.value)} />
+                <button class="btn" type="submit" disabled={!tagName.trim()}>{t('info.addTag')}</button>
+              </form>
+            )}
+            {metaError && <p class="error" role="alert">{metaError}</p>}
+          </section>
+          {meta.others.length > 0 && (
+            <section>
+              <h3>{t('info.metadata')}</h3>
+              <dl>
+                {meta.others.map((m) => (
+                  <Fragment key={m.key}>
+                    <dt>{m.key}</dt>
+                    <dd>
+                      {m.value}
+                      {editable && m.editable && <button class="btn link danger" aria-label={t('info.removeKey', { key: m.key })} onClick={() => patch(removeKey(m.key))}>{t('action.delete')}</button>}
+                    </dd>
+                  </Fragment>
+                ))}
+              </dl>
+            </section>
           )}
           {versions.length > 0 && (
             <section>

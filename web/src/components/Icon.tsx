@@ -43,6 +43,7 @@ const paths: Record<string, string> = {
   play: 'M7 4l13 8-13 8z',
   retry: 'M20 12a8 8 0 1 1-2.3-5.7L20 8.6M20 4v4.6h-4.6',
   lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
+  tag: 'M3 3h8l10 10-8 8L3 11zM7.5 7.5h.01',
   history: 'M12 7v5l3 2M12 21a9 9 0 1 0-9-9',
   filter: 'M4 5h16l-6 7.5V18l-4 2v-7.5z',
   zoom: 'M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM15.5 15.5L20 20M10.5 8v5M8 10.5h5',
