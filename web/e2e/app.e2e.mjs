@@ -257,6 +257,12 @@ try {
   await step('keyboard: arrows, shift, select all, Enter, Backspace, F2', async () => {
     await goHome();
     await openFolder('batch');
+    // Keys act on the rows that are there: wait until batch's own rows (not
+    // My files' folders) are shown.
+    await page.waitForFunction(() => {
+      const labels = [...document.querySelectorAll('[role=option]')].map((r) => r.getAttribute('aria-label'));
+      return labels.length > 0 && !labels.includes('album') && !labels.includes('batch');
+    });
     await page.getByRole('listbox').focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('Shift+ArrowDown');
@@ -271,6 +277,11 @@ try {
     await page.keyboard.press('Enter');
     await option('photo.png').waitFor();
     await page.keyboard.press('End');
+    // The selection moves on the next render: wait until the last row is it.
+    await page.waitForFunction(() => {
+      const rows = document.querySelectorAll('[role=option]');
+      return rows.length > 0 && rows[rows.length - 1].getAttribute('aria-selected') === 'true';
+    });
     const last = await page.locator('[role=option][aria-selected=true]').getAttribute('aria-label');
     await page.keyboard.press('F2');
     await page.getByRole('dialog', { name: 'Rename' }).waitFor();
